@@ -1,0 +1,214 @@
+"""The `python -m pipelines` command line.
+
+Exit codes: 0 done (an ingest may still have rejected some rows: see its report),
+2 the input cannot be used at all (message in Indonesian on stderr), 3 another
+process holds the lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pipelines import lake, registry
+from pipelines.cities import UnknownCity, get_city
+from pipelines.contracts import SOURCE_NAMES, UnknownSource
+from pipelines.lock import LockBusy
+from pipelines.mapping import MappingError
+from pipelines.periods import PeriodError, period_label
+from pipelines.readers import FileRejected
+from pipelines.settings import get_settings
+
+EXIT_UNUSABLE = 2
+EXIT_BUSY = 3
+LEVELS = ("kota", "kecamatan", "kelurahan", "rw", "rt")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pipelines", description="Data TKPKD: unggah, terbitkan, ringkasan.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ing = sub.add_parser("ingest", help="baca, bersihkan dan simpan satu berkas (belum diterbitkan)")
+    ing.add_argument("source", choices=SOURCE_NAMES, metavar="SOURCE", help=f"jenis sumber: {', '.join(SOURCE_NAMES)}")
+    ing.add_argument("file", type=Path, metavar="FILE")
+    ing.add_argument("--period", required=True, help="periode data, mis. 2025-Q4 atau 2025-12")
+    ing.add_argument("--mapping", type=Path, help="berkas pemetaan kolom (TOML)")
+    ing.add_argument("--sheet", help="nama lembar Excel (bila tidak dipilih otomatis)")
+    ing.add_argument("--user", default="cli", help="nama pengunggah untuk catatan audit")
+    ing.add_argument("--json", action="store_true", help="cetak laporan sebagai JSON")
+
+    pub = sub.add_parser("publish", help="terbitkan semua unggahan aktif sebagai versi baru")
+    pub.add_argument("--user", default="cli")
+    pub.add_argument("--json", action="store_true")
+
+    rb = sub.add_parser("rollback", help="kembali ke versi terbit sebelumnya")
+    rb.add_argument("--to", help="versi tujuan, mis. v0003 (bawaan: versi sebelumnya)")
+    rb.add_argument("--user", default="cli")
+    rb.add_argument("--json", action="store_true")
+
+    demo = sub.add_parser("demo", help="bangkitkan data contoh sintetis dan terbitkan")
+    demo.add_argument("--city", default="61.71", help="kode atau nama kota: 61.71 (Pontianak), 64.74 (Bontang)")
+    demo.add_argument("--scale", type=float, default=1.0, help="skala jumlah keluarga (1.0 = ukuran kota)")
+    demo.add_argument("--seed", type=int, default=2025)
+    demo.add_argument("--if-missing", action="store_true", help="lewati bila sudah ada data terbit")
+    demo.add_argument("--json", action="store_true")
+
+    summ = sub.add_parser("summary", help="indikator wilayah dari versi terbit")
+    summ.add_argument("--period", required=True)
+    summ.add_argument("--level", choices=LEVELS, default="kelurahan")
+    summ.add_argument("--json", action="store_true")
+
+    st = sub.add_parser("status", help="versi terbit dan daftar unggahan")
+    st.add_argument("--json", action="store_true")
+
+    wd = sub.add_parser("withdraw", help="tarik unggahan agar tidak ikut terbitan berikutnya")
+    wd.add_argument("upload_id")
+    wd.add_argument("--user", default="cli")
+    return p
+
+
+def _print(data, as_json: bool, text: str) -> None:
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(text)
+
+
+def _cmd_ingest(args) -> int:
+    from pipelines.ingest import ingest
+
+    result = ingest(args.source, args.file, args.period, mapping_file=args.mapping, sheet=args.sheet, user=args.user)
+    r = result.report
+    lines = [
+        f"Berkas {r['file']} ({r['source']}, {period_label(r['period'])})"
+        + (" sudah pernah diunggah; tidak ada data ganda." if r["already_uploaded"] else ""),
+        f"  baris dibaca {r['rows_read']:,}, diterima {r['rows_accepted']:,}, ditolak {r['rows_rejected']:,}, "
+        f"ditandai untuk verifikasi {r['rows_flagged']:,}".replace(",", "."),
+    ]
+    for reason, n in list(r["rejected_by_reason"].items())[:10]:
+        lines.append(f"  - {reason}: {n:,}".replace(",", "."))
+    if r["rows_rejected"]:
+        lines.append(f"  Daftar baris ditolak: {r['rejects_file']}")
+    lines.append("  Belum diterbitkan: jalankan `python -m pipelines publish`.")
+    _print(r, args.json, "\n".join(lines))
+    return 0
+
+
+def _cmd_publish(args) -> int:
+    from pipelines.publish import publish
+
+    m = publish(user=args.user)
+    keluarga = m["tabel"]["keluarga"]["baris"]
+    text = (
+        f"Versi {m['versi']} diterbitkan: {len(m['unggahan'])} unggahan, {keluarga:,} baris keluarga, "
+        f"periode {', '.join(m['periode'])}."
+    ).replace(",", ".")
+    _print(m, args.json, text)
+    return 0
+
+
+def _cmd_rollback(args) -> int:
+    from pipelines.publish import rollback
+
+    m = rollback(user=args.user, to=args.to)
+    _print(m, args.json, f"Versi aktif sekarang {m['versi']} (sebelumnya {m['dipulihkan_dari']}).")
+    return 0
+
+
+def _cmd_demo(args) -> int:
+    from pipelines.demo import build_demo
+
+    settings = get_settings()
+    if args.if_missing and (settings.lake_dir / lake.MANIFEST).exists():
+        _print({"dilewati": True}, args.json, "Data terbit sudah ada; data contoh tidak dibangun ulang.")
+        return 0
+    result = build_demo(
+        get_city(args.city), settings=settings, scale=args.scale, seed=args.seed, progress=not args.json
+    )
+    _print(result, args.json, f"Data contoh {result['kota']} diterbitkan sebagai versi {result['versi']}.")
+    return 0
+
+
+def _cmd_summary(args) -> int:
+    from pipelines.summary import summary
+
+    rows = summary(args.period, args.level)
+    if args.json:
+        _print(rows, True, "")
+        return 0
+    header = f"{'kode_wilayah':<24}{'nama_wilayah':<24}{'keluarga':>10}{'jiwa':>10}{'FM':>7}{'desil 1-4':>11}"
+    out = [header]
+    for r in rows:
+        out.append(
+            f"{r['kode_wilayah']:<24}{(r['nama_wilayah'] or '')[:23]:<24}{r['jumlah_keluarga']:>10,}"
+            f"{(r['jumlah_jiwa'] or 0):>10,}{r['keluarga_fakir_miskin']:>7,}{r['keluarga_desil_1_4']:>11,}".replace(
+                ",", "."
+            )
+        )
+    print("\n".join(out))
+    return 0
+
+
+def _cmd_status(args) -> int:
+    settings = get_settings()
+    uploads = registry.uploads(settings, include_withdrawn=True)
+    try:
+        manifest = lake.read_manifest(settings)
+    except lake.NoLake:
+        manifest = None
+    data = {"versi_aktif": manifest["versi"] if manifest else None, "unggahan": uploads}
+    lines = [
+        f"Versi aktif: {manifest['versi']} ({manifest['diterbitkan_pada']})" if manifest else "Belum ada versi terbit."
+    ]
+    for u in uploads:
+        mark = " [ditarik]" if "ditarik_pada" in u else ""
+        lines.append(
+            f"  {u['id']}{mark}: {u['nama_berkas']}, {u['baris_diterima']} diterima / {u['baris_ditolak']} ditolak"
+        )
+    _print(data, args.json, "\n".join(lines))
+    return 0
+
+
+def _cmd_withdraw(args) -> int:
+    entry = registry.withdraw(get_settings(), args.upload_id, args.user)
+    print(f"Unggahan {entry['id']} ditarik; terbitkan ulang agar berlaku.")
+    return 0
+
+
+COMMANDS = {
+    "ingest": _cmd_ingest,
+    "publish": _cmd_publish,
+    "rollback": _cmd_rollback,
+    "demo": _cmd_demo,
+    "summary": _cmd_summary,
+    "status": _cmd_status,
+    "withdraw": _cmd_withdraw,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from pipelines.publish import PublishError
+
+    try:
+        return COMMANDS[args.command](args)
+    except LockBusy as exc:
+        print(f"Gagal: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except (
+        FileRejected,
+        MappingError,
+        PeriodError,
+        UnknownSource,
+        UnknownCity,
+        PublishError,
+        lake.NoLake,
+        registry.UploadNotFound,
+    ) as exc:
+        message = exc.args[0] if exc.args else str(exc)
+        if getattr(args, "json", False):
+            print(json.dumps({"error": message}, ensure_ascii=False))
+        print(f"Gagal: {message}", file=sys.stderr)
+        return EXIT_UNUSABLE

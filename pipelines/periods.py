@@ -1,0 +1,122 @@
+"""Periods: a month ('2025-12'), a quarter ('2025-Q4') or, for area statistics, a year ('2024')."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+BULAN = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+_BULAN_SINGKAT = {b.lower()[:3]: i for i, b in enumerate(BULAN, 1)} | {"agt": 8, "ags": 8, "nop": 11, "peb": 2}
+ROMAWI = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+ROMAWI_TULIS = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_QUARTER = re.compile(r"^(\d{4})\s*-?\s*(?:q|tw|triwulan)\s*-?\s*([1-4])$")
+_QUARTER_FIRST = re.compile(r"^(?:q|tw|triwulan|trw)\s*[-.]?\s*(i{1,3}|iv|[1-4])\s*[-/]?\s*(\d{4})$")
+_MONTH_NAME = re.compile(r"^([a-z]+)\s*[-/]?\s*(\d{4})$")
+_MONTH_SLASH = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{4})$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+class PeriodError(ValueError):
+    pass
+
+
+def parse_period(value: str | None, *, allow_year: bool = False) -> tuple[str | None, str | None]:
+    """(canonical period, None) or (None, reason in Indonesian)."""
+    if value is None or not str(value).strip():
+        return None, "periode kosong"
+    text = re.sub(r"\s+", " ", str(value).strip().lower())
+    if m := _MONTH.match(text):
+        year, month = int(m[1]), int(m[2])
+        if 1 <= month <= 12:
+            return _checked(f"{year}-{month:02d}", year)
+    if m := _QUARTER.match(text):
+        return _checked(f"{m[1]}-Q{m[2]}", int(m[1]))
+    if m := _QUARTER_FIRST.match(text):
+        q = ROMAWI.get(m[1]) or int(m[1])
+        return _checked(f"{m[2]}-Q{q}", int(m[2]))
+    if m := _MONTH_NAME.match(text):
+        month = _BULAN_SINGKAT.get(m[1][:3]) if m[1][:3] in _BULAN_SINGKAT else None
+        full = {b.lower(): i for i, b in enumerate(BULAN, 1)}.get(m[1], month)
+        if full:
+            return _checked(f"{m[2]}-{full:02d}", int(m[2]))
+    if (m := _MONTH_SLASH.match(text)) and 1 <= int(m[1]) <= 12:
+        return _checked(f"{m[2]}-{int(m[1]):02d}", int(m[2]))
+    if allow_year and (m := _YEAR.match(text)):
+        return _checked(m[1], int(m[1]))
+    example = "2025-12, 2025-Q4, Triwulan IV 2025 atau Desember 2025"
+    return None, f"periode '{value}' tidak dikenali (tulis {example})"
+
+
+def _checked(period: str, year: int) -> tuple[str | None, str | None]:
+    if not 2000 <= year <= 2100:
+        return None, f"tahun {year} di luar rentang 2000-2100"
+    return period, None
+
+
+def require_period(value: str) -> str:
+    """A month or quarter given on the command line or in the upload form."""
+    period, problem = parse_period(value)
+    if period is None:
+        raise PeriodError(f"Periode tidak sah: {problem}.")
+    return period
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a period."""
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", period):
+        year, q = int(m[1]), int(m[2])
+        start = dt.date(year, 3 * q - 2, 1)
+        end_month = 3 * q
+    elif m := re.fullmatch(r"(\d{4})-(\d{2})", period):
+        year, end_month = int(m[1]), int(m[2])
+        start = dt.date(year, end_month, 1)
+    elif m := re.fullmatch(r"(\d{4})", period):
+        year, end_month = int(m[1]), 12
+        start = dt.date(year, 1, 1)
+    else:
+        raise PeriodError(f"Periode tidak sah: {period}")
+    nxt = dt.date(year + (end_month == 12), end_month % 12 + 1, 1)
+    return start, nxt - dt.timedelta(days=1)
+
+
+def period_label(period: str) -> str:
+    """'2025-Q4' -> 'Triwulan IV 2025'; '2025-12' -> 'Desember 2025'; '2024' -> 'Tahun 2024'."""
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", period):
+        return f"Triwulan {ROMAWI_TULIS[int(m[2])]} {m[1]}"
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
+        return f"{BULAN[int(m[2]) - 1]} {m[1]}"
+    if re.fullmatch(r"\d{4}", period):
+        return f"Tahun {period}"
+    return period
+
+
+def date_label(value: dt.date | dt.datetime | None) -> str:
+    """'19 Desember 2025'."""
+    if value is None:
+        return "-"
+    return f"{value.day} {BULAN[value.month - 1]} {value.year}"
+
+
+def period_of_date(value: dt.date, quarterly: bool) -> str:
+    if quarterly:
+        return f"{value.year}-Q{(value.month - 1) // 3 + 1}"
+    return f"{value.year}-{value.month:02d}"
+
+
+def is_quarter(period: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}-Q[1-4]", period))

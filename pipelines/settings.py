@@ -1,0 +1,79 @@
+"""One source of configuration: a frozen settings object with environment overrides."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+
+# Uploads larger than this are refused before reading: the largest real export
+# (a province-size DTSEN extract) is about 900 MB as CSV.
+MAX_UPLOAD_BYTES = 1_000 * 1024 * 1024
+# An XLSX is a zip; refuse archives whose declared uncompressed size is absurd
+# compared to the file (zip bombs) before calamine inflates them.
+MAX_XLSX_UNCOMPRESSED_BYTES = 2_000 * 1024 * 1024
+MAX_XLSX_COMPRESSION_RATIO = 200
+# Rows scanned from the top of a sheet or CSV to find the header row.
+HEADER_SCAN_ROWS = 30
+# Suggestions offered for an unresolved region name.
+REGION_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    city_code: str | None
+    # DuckDB defaults to 80% of RAM; the pipeline must leave room for the dashboard.
+    memory_limit: str
+    threads: int
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.data_dir / "staging"
+
+    @property
+    def lake_dir(self) -> Path:
+        return self.data_dir / "lake"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.data_dir / "state"
+
+    @property
+    def audit_dir(self) -> Path:
+        return self.data_dir / "audit"
+
+    @property
+    def secrets_dir(self) -> Path:
+        return self.data_dir / "secrets"
+
+    @property
+    def demo_dir(self) -> Path:
+        return self.data_dir / "demo"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.data_dir / "state" / "tmp"
+
+
+@cache
+def _settings_for(data_dir: str, city: str | None, memory: str, threads: int) -> Settings:
+    return Settings(Path(data_dir).resolve(), city, memory, threads)
+
+
+def get_settings() -> Settings:
+    """Settings from the environment; cached per distinct environment."""
+    return _settings_for(
+        os.environ.get("TKPKD_DATA_DIR", str(PROJECT_ROOT / "data")),
+        os.environ.get("TKPKD_KOTA") or None,
+        os.environ.get("TKPKD_DUCKDB_MEMORY", "1500MB"),
+        int(os.environ.get("TKPKD_DUCKDB_THREADS", "0")) or (os.cpu_count() or 2),
+    )
