@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from pipelines import registry
 from pipelines.cities import City
-from pipelines.clean import clean
+from pipelines.clean import EXCLUDED_FILE, TYPED_FILE, clean, staged_select
 from pipelines.contracts import Contract, get_contract
 from pipelines.db import connect
 from pipelines.lock import exclusive
@@ -33,10 +34,7 @@ from pipelines.state import active_city
 
 REJECTS_FILE = "penolakan.csv"
 NOTES_FILE = "catatan.csv"
-DATA_FILE = "data.parquet"
 REPORT_FILE = "laporan.json"
-# A value starting with one of these is a formula to Excel; exports write it as text.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -56,20 +54,17 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _as_text(value: str | None) -> str | None:
-    if value is not None and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Values Excel would run as formulas get a leading apostrophe (shown as text)."""
+    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        return column
+    formula = pc.fill_null(pc.match_substring_regex(column, "^[=+\\-@\t\r]"), False)
+    return pc.if_else(formula, pc.binary_join_element_wise("'", column, ""), column)
 
 
 def write_csv_for_excel(table: pa.Table, path: Path) -> None:
     """UTF-8 with BOM and `;`: what Excel in an Indonesian locale opens correctly."""
-    cleaned = pa.table(
-        {
-            name: pa.array([_as_text(v) for v in col.to_pylist()], pa.string()) if pa.types.is_string(col.type) else col
-            for name, col in zip(table.column_names, table.columns)
-        }
-    )
+    cleaned = pa.table([_as_text(c) for c in table.columns], names=table.column_names)
     with path.open("wb") as fh:
         fh.write(b"\xef\xbb\xbf")
         pacsv.write_csv(cleaned, fh, pacsv.WriteOptions(delimiter=";", quoting_style="needed"))
@@ -77,31 +72,22 @@ def write_csv_for_excel(table: pa.Table, path: Path) -> None:
 
 def _problem_table(con, raw: RawTable, action_filter: str) -> pa.Table:
     """Problems of one kind joined with the row as it was read, headers as in the file."""
-    ncols = len(raw.headers)
-    originals = ", ".join(f"s.c{i}" for i in range(ncols))
+    originals = ", ".join(f"replace(s.c{i}, chr(1), '') AS c{i}" for i in range(len(raw.headers)))
     table = con.sql(
         f"""
-        SELECT p.baris, p.kolom, p.nilai, p.alasan, {originals}
+        SELECT p.baris, p.kolom, replace(p.nilai, chr(1), '') AS nilai, p.alasan, {originals}
         FROM problems p LEFT JOIN src s ON s._baris = p.baris
         WHERE p.tindakan {action_filter}
         ORDER BY p.baris, p.kolom
         """
     ).to_arrow_table()
     header_of = {name: raw.headers[pos] for name, pos in raw.columns.items()}
-    kolom = [header_of.get(k, k) if k else k for k in table.column("kolom").to_pylist()]
+    kolom = pc.cast(table.column("kolom"), pa.string()).to_pylist()
+    table = table.set_column(1, "kolom", pa.array([header_of.get(k, k) for k in kolom], pa.string()))
     names = ["baris", "kolom", "nilai", "alasan"] + [
         f"{h or f'kolom_{i + 1}'} (asli)" for i, h in enumerate(raw.headers)
     ]
-    names = _unique(names)
-    table = table.set_column(1, "kolom", pa.array(kolom, pa.string()))
-    nilai = [v.replace("\x01", "") if v else v for v in table.column("nilai").to_pylist()]
-    table = table.set_column(2, "nilai", pa.array(nilai, pa.string()))
-    for i in range(ncols):
-        col = table.column(4 + i)
-        table = table.set_column(
-            4 + i, f"c{i}", pa.array([v.replace("\x01", "") if v else v for v in col.to_pylist()], pa.string())
-        )
-    return table.rename_columns(names)
+    return table.rename_columns(_unique(names))
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -222,7 +208,7 @@ def _ingest_locked(
         con = connect(settings)
         try:
             raw = read_any(con, file, contract, mapping=mapping, sheet=sheet, work_dir=work)
-            result = clean(con, raw, contract, city, mapping)
+            result = clean(con, raw, contract, city, mapping, work)
             if result.rows_read == 0:
                 raise FileRejected("Berkas tidak berisi baris data di bawah judul kolom.")
             summary = _summarise(con, raw)
@@ -238,7 +224,7 @@ def _ingest_locked(
                     f"Daftar lengkap: {out / REJECTS_FILE}"
                 )
             con.execute(
-                f"COPY (SELECT * FROM accepted ORDER BY _baris) TO '{work / DATA_FILE}' (FORMAT parquet, COMPRESSION zstd)"
+                f"COPY (SELECT _baris FROM excluded ORDER BY _baris) TO '{work / EXCLUDED_FILE}' (FORMAT parquet)"
             )
         finally:
             con.close()
@@ -299,6 +285,19 @@ def _ingest_locked(
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
+
+
+def read_staged(settings: Settings, upload_id: str, source: str, city: City | None = None):
+    """Accepted rows of one staged upload, as a DataFrame with the contract's output columns."""
+    import duckdb
+
+    city = city or active_city(settings)
+    contract = get_contract(source, city.aturan_fakir_miskin if source == "verval" else None)
+    folder = settings.staging_dir / upload_id
+    return duckdb.sql(
+        f"SELECT {staged_select(contract)} FROM read_parquet('{folder / TYPED_FILE}') r "
+        f"ANTI JOIN read_parquet('{folder / EXCLUDED_FILE}') e ON e._baris = r._baris ORDER BY r._baris"
+    ).df()
 
 
 def _store_raw(settings: Settings, file: Path, source: str, period: str, digest: str, file_type: str) -> Path:

@@ -22,10 +22,10 @@ import pandas as pd
 
 from pipelines import lake, pseudonym, registry
 from pipelines.cities import City
-from pipelines.clean import SQL_DIR, load_macros, output_schema
+from pipelines.clean import EXCLUDED_FILE, SQL_DIR, TYPED_FILE, load_macros, output_schema, staged_select
 from pipelines.contracts import get_contract
 from pipelines.db import connect
-from pipelines.ingest import DATA_FILE, REPORT_FILE
+from pipelines.ingest import REPORT_FILE
 from pipelines.lock import exclusive
 from pipelines.periods import period_bounds
 from pipelines.settings import Settings, get_settings
@@ -34,9 +34,12 @@ from pipelines.state import active_city
 SOURCES = ("keluarga", "anggota", "verval", "penerima", "program", "kontribusi", "indikator_wilayah")
 
 # Published tables: (name, source temp table, order that makes the file deterministic).
+# Family tables are written first: the indicators read them back from the written files.
+FAMILY_OUTPUTS = (
+    ("keluarga", "keluarga_final", "periode, kode_kelurahan, rw, rt, urutan_unggahan, baris_sumber"),
+    ("keluarga_pribadi", "keluarga_pribadi", "periode, kode_kelurahan, rw, rt, urutan_unggahan, baris_sumber"),
+)
 OUTPUTS = (
-    ("keluarga", "keluarga_final", "periode, kode_kelurahan, rw, rt, kk_hash"),
-    ("keluarga_pribadi", "keluarga_pribadi", "periode, kode_kelurahan, rw, rt, kk_hash"),
     ("anggota", "anggota_out", "periode, kk_hash, nik_hash"),
     ("anggota_pribadi", "anggota_pribadi", "periode, kk_hash, nik_hash"),
     ("verval", "verval_out", "periode, kode_kelurahan, rw, rt, kk_hash, nik_hash"),
@@ -99,23 +102,46 @@ def _check_grid(grid: pd.DataFrame) -> None:
 def _stage_source(
     con: duckdb.DuckDBPyConnection, source: str, entries: list[dict], settings: Settings, city: City
 ) -> None:
+    """View stg_<source>: the accepted rows of every active upload of that source, never copied."""
     contract = get_contract(source, city.aturan_fakir_miskin if source == "verval" else None)
     schema = output_schema(contract)
-    columns = ", ".join(f"{name} {typ}" for name, typ in schema)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE stg_{source} ({columns}, _unggahan VARCHAR, _urutan INTEGER, "
-        "_periode_unggahan VARCHAR)"
-    )
-    names = ", ".join(name for name, _ in schema)
-    for e in entries:
-        if e["sumber"] != source:
-            continue
-        path = settings.staging_dir / e["id"] / DATA_FILE
-        con.execute(
-            f"INSERT INTO stg_{source} SELECT {names}, ?, u.urutan, ? FROM read_parquet(?) "
-            "CROSS JOIN (SELECT urutan FROM unggahan WHERE id = ?) u",
-            [e["id"], e["periode"], str(path), e["id"]],
+    files = [
+        (
+            str(settings.staging_dir / e["id"] / TYPED_FILE),
+            str(settings.staging_dir / e["id"] / EXCLUDED_FILE),
+            e["id"],
+            e["periode"],
         )
+        for e in entries
+        if e["sumber"] == source
+    ]
+    if not files:
+        empty = ", ".join(f"NULL::{typ} AS {name}" for name, typ in schema)
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW stg_{source} AS SELECT {empty}, NULL::VARCHAR AS _unggahan, "
+            "NULL::INTEGER AS _urutan, NULL::VARCHAR AS _periode_unggahan WHERE false"
+        )
+        return
+    con.register("berkas_df", pd.DataFrame(files, columns=["berkas", "kecuali", "id", "periode"]))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE berkas_{source} AS SELECT * FROM berkas_df")
+    con.unregister("berkas_df")
+
+    def paths(i: int) -> str:
+        return "[" + ", ".join("'" + f[i].replace("'", "''") + "'" for f in files) + "]"
+
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW stg_{source} AS
+        SELECT {staged_select(contract)}, b.id AS _unggahan, u.urutan AS _urutan, b.periode AS _periode_unggahan
+        FROM read_parquet({paths(0)}, filename = true, union_by_name = true) r
+        JOIN berkas_{source} b ON b.berkas = r.filename
+        JOIN unggahan u ON u.id = b.id
+        ANTI JOIN (
+            SELECT b2.id, x._baris FROM read_parquet({paths(1)}, filename = true) x
+            JOIN berkas_{source} b2 ON b2.kecuali = x.filename
+        ) e ON e.id = b.id AND e._baris = r._baris
+        """
+    )
 
 
 def _content_hash(source: str, city: City, alias: str) -> str:
@@ -175,6 +201,17 @@ def _file_sha(path: Path) -> str:
         while chunk := fh.read(8 * 1024 * 1024):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _write(con: duckdb.DuckDBPyConnection, work: Path, name: str, source: str, order: str) -> dict:
+    """Stream one table to parquet in a fixed order (the same inputs give the same bytes)."""
+    path = work / f"{name}.parquet"
+    con.execute(
+        f"COPY (SELECT * FROM {source} ORDER BY {order}) TO '{path}' "
+        "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+    )
+    rows = con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0][0]
+    return {"berkas": path.name, "baris": rows, "sha256": _file_sha(path)}
 
 
 def publish(*, settings: Settings | None = None, user: str = "cli") -> dict:
@@ -254,17 +291,16 @@ def _build(settings: Settings, city: City, entries: list[dict], version: str, wo
             isi_verval=_content_hash("verval", city, "v"),
         )
         _run_sql(con, "20_keluarga.sql", kriteria=", ".join(criteria))
+        tables = {}
+        for name, source, order in FAMILY_OUTPUTS:
+            tables[name] = _write(con, work, name, source, order)
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {source} AS SELECT * FROM read_parquet('{work / tables[name]['berkas']}')"
+            )
         _run_sql(con, "30_indikator.sql", {"kode_kota": city.kode, "pakai_rw": city.pakai_rw})
         _run_sql(con, "40_keluaran.sql")
-        tables = {}
         for name, source, order in OUTPUTS:
-            path = work / f"{name}.parquet"
-            con.execute(
-                f"COPY (SELECT * FROM {source} ORDER BY {order}) TO '{path}' "
-                "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
-            )
-            rows = con.execute(f"SELECT count(*) FROM {source}").fetchall()[0][0]
-            tables[name] = {"berkas": path.name, "baris": rows, "sha256": _file_sha(path)}
+            tables[name] = _write(con, work, name, source, order)
         periods_out = [r[0] for r in con.execute("SELECT DISTINCT periode FROM keluarga_final ORDER BY 1").fetchall()]
     finally:
         con.close()

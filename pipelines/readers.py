@@ -257,6 +257,7 @@ def read_csv(
         _transcode(path, source)
     _load_csv_lines(con, source, header_idx, delim, len(headers))
     bad = _parse_quoted_lines(con, delim, len(headers), header_idx)
+    con.execute("DROP TABLE src_lines")
     return RawTable(
         headers=headers,
         columns=found,
@@ -288,7 +289,7 @@ def _load_csv_lines(con: duckdb.DuckDBPyConnection, path: Path, header_idx: int,
         WITH numbered AS (
             SELECT (rowid + ? + 2)::INTEGER AS _baris, line FROM src_lines
         ), split AS (
-            SELECT _baris, string_split(rtrim(line, chr(13)), ?) AS f FROM numbered
+            SELECT _baris, string_split(line, ?) AS f FROM numbered
             WHERE line IS NOT NULL AND strpos(line, '"') = 0
         )
         SELECT _baris, len(f) AS _nfields, {cols} FROM split

@@ -7,19 +7,17 @@ import io
 import json
 import zipfile
 
-import duckdb
 import pandas as pd
 import pytest
 
 from pipelines import readers, registry
-from pipelines.ingest import ingest
+from pipelines.ingest import ingest, read_staged
 from pipelines.readers import FileRejected
 from tests.builders import KELUARGA_HEADER, keluarga_row, kk, nik, write_csv, write_xlsx
 
 
 def staged_rows(settings, report) -> list[dict]:
-    path = settings.staging_dir / report["upload_id"] / "data.parquet"
-    return duckdb.sql(f"SELECT * FROM '{path}' ORDER BY _baris").df().to_dict("records")
+    return read_staged(settings, report["upload_id"], report["source"]).to_dict("records")
 
 
 def rejects(report) -> list[dict]:

@@ -15,7 +15,7 @@ SELECT k._periode_unggahan AS periode, k.no_kk, k._unggahan, k._baris, k.kode_ke
        row_number() OVER (PARTITION BY k._periode_unggahan, k.no_kk ORDER BY k._urutan DESC, k._baris DESC) AS urutan
 FROM stg_keluarga k SEMI JOIN ulang u ON u._periode_unggahan = k._periode_unggahan AND u.no_kk = k.no_kk;
 
-CREATE OR REPLACE TEMP TABLE keluarga_pilih AS
+CREATE OR REPLACE TEMP VIEW keluarga_pilih AS
 SELECT k.* EXCLUDE (_periode_unggahan), k._periode_unggahan AS periode
 FROM stg_keluarga k
 ANTI JOIN (SELECT _unggahan, _baris FROM keluarga_ulang WHERE urutan > 1) x
@@ -31,7 +31,7 @@ SELECT v._periode_unggahan AS periode, v.nik, v._unggahan, v._baris, v.kode_kelu
        row_number() OVER (PARTITION BY v._periode_unggahan, v.nik ORDER BY v._urutan DESC, v._baris DESC) AS urutan
 FROM stg_verval v SEMI JOIN ulang u ON u._periode_unggahan = v._periode_unggahan AND u.nik = v.nik;
 
-CREATE OR REPLACE TEMP TABLE verval_pilih AS
+CREATE OR REPLACE TEMP VIEW verval_pilih AS
 SELECT v.* EXCLUDE (_periode_unggahan), v._periode_unggahan AS periode
 FROM stg_verval v
 ANTI JOIN (SELECT _unggahan, _baris FROM verval_ulang WHERE urutan > 1) x
@@ -46,7 +46,7 @@ SELECT a._periode_unggahan AS periode, a.nik, a._unggahan, a._baris,
        row_number() OVER (PARTITION BY a._periode_unggahan, a.nik ORDER BY a._urutan DESC, a._baris DESC) AS urutan
 FROM stg_anggota a SEMI JOIN ulang u ON u._periode_unggahan = a._periode_unggahan AND u.nik = a.nik;
 
-CREATE OR REPLACE TEMP TABLE anggota_pilih AS
+CREATE OR REPLACE TEMP VIEW anggota_pilih AS
 SELECT a.* EXCLUDE (_periode_unggahan), a._periode_unggahan AS periode
 FROM stg_anggota a
 ANTI JOIN (SELECT _unggahan, _baris FROM anggota_ulang WHERE urutan > 1) x

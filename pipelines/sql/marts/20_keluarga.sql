@@ -8,22 +8,16 @@ SELECT v.no_kk, v.periode AS periode_verval, g.akhir AS akhir_verval,
        arg_max(v.kode_kelurahan, v.skor) AS kode_kelurahan, arg_max(v.kode_kecamatan, v.skor) AS kode_kecamatan,
        arg_max(v.rw, v.skor) AS rw, arg_max(v.rt, v.skor) AS rt,
        arg_max(v.nama, v.skor) AS nama, arg_max(v.nik, v.skor) AS nik, arg_max(v.alamat, v.skor) AS alamat,
-       count(*) AS anggota_diverval, max(v.tanggal) AS tanggal_verval
+       count(*) AS anggota_diverval, max(v.tanggal) AS tanggal_verval,
+       min(v._unggahan) AS _unggahan, min(v._urutan) AS _urutan, min(v._baris) AS _baris
 FROM verval_pilih v JOIN periode_semua g USING (periode)
 WHERE v.no_kk IS NOT NULL
 GROUP BY v.no_kk, v.periode, g.akhir;
 
--- Step program_kk: programmes each family received in a period, from receipts and from the
--- programme flags a DTSEN/P3KE list carries (PKH, BPNT/Sembako, PBI-JK).
+-- Step program_kk: programmes each family received in a period, from the receipts.
 CREATE OR REPLACE TEMP TABLE program_kk AS
-WITH semua AS (
-    SELECT periode_terima AS periode, kk AS no_kk, kode, nilai FROM penerima_pilih WHERE kk IS NOT NULL
-    UNION ALL SELECT periode, no_kk, 'PKH', NULL FROM keluarga_pilih WHERE penerima_pkh
-    UNION ALL SELECT periode, no_kk, 'BPNT', NULL FROM keluarga_pilih WHERE penerima_bpnt
-    UNION ALL SELECT periode, no_kk, 'PBI-JK', NULL FROM keluarga_pilih WHERE penerima_pbi
-)
-SELECT periode, no_kk, list(DISTINCT kode ORDER BY kode) AS program, sum(nilai) AS nilai_bantuan
-FROM semua GROUP BY periode, no_kk;
+SELECT periode_terima AS periode, kk AS no_kk, list(DISTINCT kode ORDER BY kode) AS program, sum(nilai) AS nilai_bantuan
+FROM penerima_pilih WHERE kk IS NOT NULL GROUP BY periode_terima, kk;
 
 -- Step anggota_kk: members listed per family and period.
 CREATE OR REPLACE TEMP TABLE anggota_kk AS
@@ -33,32 +27,41 @@ SELECT periode, no_kk, count(*) AS anggota_tercatat,
 FROM anggota_pilih WHERE no_kk IS NOT NULL GROUP BY periode, no_kk;
 
 -- Step keluarga_dasar: listed families plus families found only by a verval survey in that
--- period (the RT's own count finds people national lists miss).
+-- period (the RT's own count finds people national lists miss). The pseudonym is computed here, once.
 CREATE OR REPLACE TEMP TABLE keluarga_dasar AS
-SELECT k.periode, k.no_kk, k.nik_kepala, k.nama_kepala, k.alamat, k.kode_kecamatan, k.kode_kelurahan,
-       coalesce(k.rw, '000') AS rw, k.rt, k.jumlah_anggota, k.desil, k.lantai, k.dinding, k.atap, k.luas_lantai,
-       k.sumber_air, k.sanitasi, k.penerangan, k.jaminan_kesehatan, k.rawan_pangan, k.lintang, k.bujur,
-       k.tanggal_pemutakhiran, k._ditandai, k._alasan_tanda, k._unggahan, 'daftar' AS sumber_data
-FROM keluarga_pilih k
-UNION ALL
-SELECT f.periode_verval, f.no_kk, f.nik, f.nama, f.alamat, f.kode_kecamatan, f.kode_kelurahan,
-       coalesce(f.rw, '000'), f.rt, f.anggota_diverval, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, NULL, f.tanggal_verval, true, 'ditemukan di verval, belum ada di daftar keluarga', NULL, 'verval'
-FROM fm_keluarga f
-ANTI JOIN keluarga_pilih k ON k.no_kk = f.no_kk AND k.periode = f.periode_verval
-WHERE f.kode_kelurahan IS NOT NULL AND f.rt IS NOT NULL;
+WITH semua AS (
+    SELECT k.periode, k.no_kk, k.nik_kepala, k.nama_kepala, k.alamat, k.kode_kecamatan, k.kode_kelurahan,
+           coalesce(k.rw, '000') AS rw, k.rt, k.jumlah_anggota, k.desil, k.lantai, k.dinding, k.atap, k.luas_lantai,
+           k.sumber_air, k.sanitasi, k.penerangan, k.jaminan_kesehatan, k.rawan_pangan,
+           k.penerima_pkh, k.penerima_bpnt, k.penerima_pbi, k.lintang, k.bujur,
+           k.tanggal_pemutakhiran, k._ditandai, k._alasan_tanda, k._unggahan, k._urutan, k._baris, 'daftar' AS sumber_data
+    FROM keluarga_pilih k
+    UNION ALL
+    SELECT f.periode_verval, f.no_kk, f.nik, f.nama, f.alamat, f.kode_kecamatan, f.kode_kelurahan,
+           coalesce(f.rw, '000'), f.rt, f.anggota_diverval, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           NULL, NULL, NULL, NULL, NULL, f.tanggal_verval, true, 'ditemukan di verval, belum ada di daftar keluarga',
+           f._unggahan, f._urutan, f._baris, 'verval'
+    FROM fm_keluarga f
+    ANTI JOIN keluarga_pilih k ON k.no_kk = f.no_kk AND k.periode = f.periode_verval
+    WHERE f.kode_kelurahan IS NOT NULL AND f.rt IS NOT NULL
+)
+SELECT *, pseudonim(no_kk) AS kk_hash FROM semua;
 
 -- Step keluarga_final: one row per family and period with every definition applied
--- (sql/marts/definisi.sql). Fakir-miskin status is the latest verval at or before the period.
-CREATE OR REPLACE TEMP TABLE keluarga_final AS
-WITH dengan_akhir AS (
-    SELECT d.*, g.akhir FROM keluarga_dasar d JOIN periode_semua g USING (periode)
-), dengan_fm AS (
+-- (sql/marts/definisi.sql). Fakir-miskin status is the latest verval at or before the period;
+-- programmes combine the receipts with the PKH/BPNT/PBI-JK flags a DTSEN/P3KE list carries.
+CREATE OR REPLACE TEMP VIEW keluarga_final AS
+WITH dengan_fm AS (
     SELECT d.*, f.fakir_miskin, f.skor_fm, f.periode_verval
-    FROM dengan_akhir d ASOF LEFT JOIN fm_keluarga f ON d.no_kk = f.no_kk AND d.akhir >= f.akhir_verval
+    FROM (SELECT d.*, g.akhir FROM keluarga_dasar d JOIN periode_semua g USING (periode)) d
+    ASOF LEFT JOIN fm_keluarga f ON d.no_kk = f.no_kk AND d.akhir >= f.akhir_verval
 ), lengkap AS (
-    SELECT d.*, p.program, p.nilai_bantuan, a.anggota_tercatat, a.balita_stunting, a.anggota_disabilitas,
-           coalesce(len(p.program), 0) > 0 AS menerima_program,
+    SELECT d.*, a.anggota_tercatat, a.balita_stunting, a.anggota_disabilitas, p.nilai_bantuan,
+           list_sort(list_distinct(list_concat(
+               coalesce(p.program, []::VARCHAR[]),
+               CASE WHEN d.penerima_pkh THEN ['PKH'] ELSE []::VARCHAR[] END,
+               CASE WHEN d.penerima_bpnt THEN ['BPNT'] ELSE []::VARCHAR[] END,
+               CASE WHEN d.penerima_pbi THEN ['PBI-JK'] ELSE []::VARCHAR[] END))) AS program,
            u.diunggah_pada
     FROM dengan_fm d
     LEFT JOIN program_kk p ON p.periode = d.periode AND p.no_kk = d.no_kk
@@ -67,7 +70,7 @@ WITH dengan_akhir AS (
 )
 SELECT
     periode,
-    pseudonim(no_kk) AS kk_hash,
+    kk_hash,
     kode_kecamatan, kode_kelurahan, rw, rt,
     coalesce(jumlah_anggota, anggota_tercatat) AS jumlah_jiwa,
     desil,
@@ -83,12 +86,12 @@ SELECT
     def_rawan_pangan(rawan_pangan) AS rawan_pangan,
     def_tanpa_listrik(penerangan) AS tanpa_listrik,
     lantai, dinding, atap, luas_lantai, sumber_air, sanitasi, penerangan, jaminan_kesehatan,
-    coalesce(program, []::VARCHAR[]) AS program,
-    menerima_program,
+    program,
+    len(program) > 0 AS menerima_program,
     nilai_bantuan,
     def_layak_bantuan(desil, fakir_miskin) AS layak_bantuan,
-    def_galat_eksklusi(desil, fakir_miskin, menerima_program) AS galat_eksklusi,
-    def_galat_inklusi(desil, fakir_miskin, menerima_program) AS galat_inklusi,
+    def_galat_eksklusi(desil, fakir_miskin, len(program) > 0) AS galat_eksklusi,
+    def_galat_inklusi(desil, fakir_miskin, len(program) > 0) AS galat_inklusi,
     coalesce(balita_stunting, 0) AS balita_stunting,
     coalesce(anggota_disabilitas, 0) AS anggota_disabilitas,
     nik_kepala IS NOT NULL AS nik_kepala_valid,
@@ -97,38 +100,41 @@ SELECT
     sumber_data,
     coalesce(tanggal_pemutakhiran, diunggah_pada::DATE) AS diperbarui,
     lintang, bujur,
-    _unggahan AS unggahan
+    _unggahan AS unggahan,
+    _urutan AS urutan_unggahan,
+    _baris AS baris_sumber
 FROM lengkap;
 
-CREATE OR REPLACE TEMP TABLE keluarga_pribadi AS
-SELECT periode, pseudonim(no_kk) AS kk_hash, no_kk, nik_kepala, nama_kepala, alamat, kode_kelurahan, rw, rt
+CREATE OR REPLACE TEMP VIEW keluarga_pribadi AS
+SELECT periode, kk_hash, no_kk, nik_kepala, nama_kepala, alamat, kode_kelurahan, rw, rt, _urutan AS urutan_unggahan,
+       _baris AS baris_sumber
 FROM keluarga_dasar;
 
 -- Step anggota_out: members, with age at the end of the period.
-CREATE OR REPLACE TEMP TABLE anggota_out AS
+CREATE OR REPLACE TEMP VIEW anggota_out AS
 SELECT a.periode, pseudonim(a.nik) AS nik_hash, pseudonim(a.no_kk) AS kk_hash, a.jenis_kelamin,
        date_diff('year', a.tanggal_lahir, g.akhir) - CASE WHEN strftime(g.akhir, '%m%d') < strftime(a.tanggal_lahir, '%m%d') THEN 1 ELSE 0 END AS umur,
        a.hubungan, a.pendidikan, a.masih_sekolah, a.pekerjaan, a.disabilitas, a.stunting,
        a.nik IS NOT NULL AS nik_valid, a._ditandai AS perlu_verifikasi
 FROM anggota_pilih a JOIN periode_semua g USING (periode);
 
-CREATE OR REPLACE TEMP TABLE anggota_pribadi AS
+CREATE OR REPLACE TEMP VIEW anggota_pribadi AS
 SELECT periode, pseudonim(nik) AS nik_hash, pseudonim(no_kk) AS kk_hash, nik, nama, tanggal_lahir
 FROM anggota_pilih;
 
 -- Step verval_out: each verified person with score and status under the city's rule set.
-CREATE OR REPLACE TEMP TABLE verval_out AS
+CREATE OR REPLACE TEMP VIEW verval_out AS
 SELECT periode, pseudonim(nik) AS nik_hash, pseudonim(no_kk) AS kk_hash, kode_kecamatan, kode_kelurahan,
        coalesce(rw, '000') AS rw, rt, tanggal, skor, fakir_miskin, {kriteria}, _ditandai AS perlu_verifikasi
 FROM verval_pilih;
 
-CREATE OR REPLACE TEMP TABLE verval_pribadi AS
+CREATE OR REPLACE TEMP VIEW verval_pribadi AS
 SELECT periode, pseudonim(nik) AS nik_hash, pseudonim(no_kk) AS kk_hash, nik, nama, alamat FROM verval_pilih;
 
 -- Step penerima_out: receipts; kk_hash is NULL when the receipt matches no known family.
 CREATE OR REPLACE TEMP TABLE penerima_out AS
-SELECT p.periode_terima AS periode, pseudonim(p.kk) AS kk_hash, pseudonim(p.nik) AS nik_hash, p.kode AS kode_program,
-       p.tanggal, p.nilai, coalesce(k.kode_kelurahan, p.kode_kelurahan) AS kode_kelurahan,
+SELECT p.periode_terima AS periode, coalesce(k.kk_hash, pseudonim(p.kk)) AS kk_hash, pseudonim(p.nik) AS nik_hash,
+       p.kode AS kode_program, p.tanggal, p.nilai, coalesce(k.kode_kelurahan, p.kode_kelurahan) AS kode_kelurahan,
        k.no_kk IS NOT NULL AS cocok_keluarga, p._unggahan AS unggahan
 FROM penerima_pilih p
 LEFT JOIN keluarga_dasar k ON k.no_kk = p.kk AND k.periode = p.periode_terima;

@@ -3,16 +3,21 @@
 -- *_problem macros return the reason (Bahasa Indonesia) a value is invalid, or NULL.
 
 -- Rule teks: trim and collapse spaces; '-', 'NULL', '#N/A' and similar placeholders are missing.
+-- The common case (already clean text) is recognised without a regular expression.
 CREATE OR REPLACE MACRO clean_text(x) AS
     CASE
         WHEN x IS NULL THEN NULL
-        WHEN regexp_matches(trim(x), '^(?i)(-+|\.+|null|none|nan|n/?a|#n/?a|#ref!|#value!|#div/0!)?$') THEN NULL
+        WHEN length(x) <= 9 AND regexp_matches(trim(x), '^(?i)(-+|\.+|null|none|nan|n/?a|#n/?a|#ref!|#value!|#div/0!)?$') THEN NULL
+        WHEN x = trim(x) AND strpos(x, '  ') = 0 AND strpos(x, chr(10)) = 0 AND strpos(x, chr(13)) = 0
+             AND strpos(x, chr(9)) = 0 THEN x
         ELSE regexp_replace(trim(x), '\s+', ' ', 'g')
     END;
 
 -- Rule id16: a NIK or No KK keeps its digits when written with spaces, dots, dashes,
 -- a leading apostrophe (Excel's text marker) or quotes.
-CREATE OR REPLACE MACRO id_digits(x) AS regexp_replace(clean_text(x), '[\s.''"`\-]', '', 'g');
+CREATE OR REPLACE MACRO id_digits(x) AS
+    CASE WHEN regexp_full_match(x, '[0-9]{16}') THEN x
+         ELSE regexp_replace(clean_text(x), '[\s.''"`\-]', '', 'g') END;
 
 -- Province codes (first two digits of a NIK or No KK), Permendagri on region codes,
 -- including the Papua provinces formed in 2022.
@@ -26,6 +31,11 @@ CREATE OR REPLACE MACRO valid_province(d) AS substr(d, 1, 2) IN (
 -- notation has lost digits (Excel keeps 15 significant digits): it is never repaired.
 CREATE OR REPLACE MACRO id16_shape_problem(x) AS
     CASE
+        WHEN regexp_full_match(x, '[0-9]{16}') THEN
+            CASE
+                WHEN NOT valid_province(x) THEN 'dua digit pertama bukan kode provinsi'
+                WHEN substr(x, 13, 4) = '0000' THEN 'nomor urut (4 digit terakhir) tidak boleh 0000'
+            END
         WHEN clean_text(x) IS NULL THEN 'kosong'
         WHEN starts_with(x, chr(1)) THEN
             'tersimpan sebagai angka di Excel sehingga digit terakhir hilang (Excel hanya menyimpan 15 digit); '
