@@ -291,7 +291,7 @@ def dedupe(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     """
     cols = [r[0] for r in con.execute("DESCRIBE typed").fetchall() if not r[0].startswith("_")]
     content = "md5(concat_ws(chr(31), " + ", ".join(f"coalesce(t.{c}::VARCHAR, chr(0))" for c in cols) + "))"
-    key = list(contract.key)
+    key = [_output_name(contract.column(k)) for k in contract.key]
     dated = any(c.name == "tanggal_pemutakhiran" for c in contract.columns)
     sql = (
         (SQL_DIR / "clean" / "dedupe.sql")
@@ -302,8 +302,8 @@ def dedupe(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
             key_present=" AND ".join(f"t.{k} IS NOT NULL" for k in key) if key else "true",
             winner_order="tanggal_pemutakhiran DESC NULLS LAST, _baris DESC" if dated else "_baris DESC",
             winner_cols="t.tanggal_pemutakhiran" if dated else "NULL::DATE AS tanggal_pemutakhiran",
-            key_name="/".join(key) or "-",
-            key_label=" dan ".join(contract.column(k).label for k in key) or "-",
+            key_name="/".join(contract.key) or "-",
+            key_label=" dan ".join(contract.column(k).label for k in contract.key) or "-",
         )
     )
     con.execute(sql)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from pipelines import lake, registry
+from pipelines import accounts, audit, lake, registry
 from pipelines.cities import UnknownCity, get_city
 from pipelines.contracts import SOURCE_NAMES, UnknownSource
 from pipelines.lock import LockBusy
@@ -20,6 +21,7 @@ from pipelines.mapping import MappingError
 from pipelines.periods import PeriodError, period_label
 from pipelines.readers import FileRejected
 from pipelines.settings import get_settings
+from pipelines.state import active_city
 
 EXIT_UNUSABLE = 2
 EXIT_BUSY = 3
@@ -62,6 +64,25 @@ def _parser() -> argparse.ArgumentParser:
 
     st = sub.add_parser("status", help="versi terbit dan daftar unggahan")
     st.add_argument("--json", action="store_true")
+
+    us = sub.add_parser("users", help="kelola akun pengguna dasbor")
+    us_sub = us.add_subparsers(dest="users_command", required=True)
+    add = us_sub.add_parser("add", help="buat akun baru")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=sorted(accounts.ROLES), help="peran akun")
+    add.add_argument("--area", help="kode kecamatan (camat) atau kelurahan (lurah)")
+    add.add_argument("--name", default="", help="nama lengkap")
+    add.add_argument("--email", help="e-mail untuk masuk lewat SSO (OIDC)")
+    add.add_argument("--password", help="kata sandi (bawaan: dibuat acak dan dicetak sekali)")
+    us_sub.add_parser("list", help="daftar akun")
+    pw = us_sub.add_parser("passwd", help="ganti kata sandi")
+    pw.add_argument("username")
+    pw.add_argument("--password", help="kata sandi baru (bawaan: dibuat acak dan dicetak sekali)")
+    for name, text in (("disable", "nonaktifkan akun"), ("enable", "aktifkan akun")):
+        one = us_sub.add_parser(name, help=text)
+        one.add_argument("username")
+    init = us_sub.add_parser("init-admin", help="buat admin pertama bila belum ada (sandi dari TKPKD_ADMIN_PASSWORD)")
+    init.add_argument("--username", default="admin")
 
     wd = sub.add_parser("withdraw", help="tarik unggahan agar tidak ikut terbitan berikutnya")
     wd.add_argument("upload_id")
@@ -171,6 +192,59 @@ def _cmd_status(args) -> int:
     return 0
 
 
+def _cmd_users(args) -> int:
+    settings = get_settings()
+    city = active_city(settings)
+    cmd = args.users_command
+    if cmd == "list":
+        for a in accounts.load(settings).values():
+            status = "aktif" if a.aktif else "nonaktif"
+            print(f"{a.username:<20}{a.role.label:<28}{a.wilayah or 'seluruh kota':<16}{status}")
+        return 0
+    if cmd == "init-admin":
+        if any(a.peran == "admin" for a in accounts.load(settings).values()):
+            print("Admin sudah ada; tidak ada yang diubah.")
+            return 0
+        given = os.environ.get("TKPKD_ADMIN_PASSWORD")
+        password = given or accounts.generate_password()
+        accounts.create(
+            settings,
+            username=args.username,
+            nama="Admin",
+            peran="admin",
+            wilayah=None,
+            password=password,
+            city_code=city.kode,
+        )
+        print(f"Admin '{args.username}' dibuat." + ("" if given else f" Kata sandi (dicetak sekali): {password}"))
+        return 0
+    password = getattr(args, "password", None) or (accounts.generate_password() if cmd in ("add", "passwd") else None)
+    if cmd == "add":
+        accounts.create(
+            settings,
+            username=args.username,
+            nama=args.name,
+            peran=args.role,
+            wilayah=args.area,
+            password=password,
+            city_code=city.kode,
+            email=args.email,
+        )
+        detail = f"buat {args.username} ({args.role}, {args.area or 'seluruh kota'})"
+    elif cmd == "passwd":
+        accounts.set_password(settings, args.username, password)
+        detail = f"ganti sandi {args.username}"
+    else:
+        accounts.set_active(settings, args.username, cmd == "enable")
+        detail = f"{'aktifkan' if cmd == 'enable' else 'nonaktifkan'} {args.username}"
+    audit.record(settings, user="cli", role="admin", action="kelola_pengguna", detail=detail)
+    print(
+        f"Selesai: {detail}."
+        + (f" Kata sandi (dicetak sekali): {password}" if cmd in ("add", "passwd") and not args.password else "")
+    )
+    return 0
+
+
 def _cmd_withdraw(args) -> int:
     entry = registry.withdraw(get_settings(), args.upload_id, args.user)
     print(f"Unggahan {entry['id']} ditarik; terbitkan ulang agar berlaku.")
@@ -185,6 +259,7 @@ COMMANDS = {
     "summary": _cmd_summary,
     "status": _cmd_status,
     "withdraw": _cmd_withdraw,
+    "users": _cmd_users,
 }
 
 

@@ -56,18 +56,26 @@ def sha256_of(path: Path) -> str:
 
 def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """Values Excel would run as formulas get a leading apostrophe (shown as text)."""
-    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+    if pa.types.is_large_string(column.type):
+        column = pc.cast(column, pa.string())
+    if not pa.types.is_string(column.type):
         return column
     formula = pc.fill_null(pc.match_substring_regex(column, "^[=+\\-@\t\r]"), False)
     return pc.if_else(formula, pc.binary_join_element_wise("'", column, ""), column)
 
 
-def write_csv_for_excel(table: pa.Table, path: Path) -> None:
-    """UTF-8 with BOM and `;`: what Excel in an Indonesian locale opens correctly."""
+def write_csv_for_excel(table: pa.Table, target) -> None:
+    """UTF-8 with BOM and `;`: what Excel in an Indonesian locale opens correctly.
+
+    `target` is a path or a writable binary file object."""
     cleaned = pa.table([_as_text(c) for c in table.columns], names=table.column_names)
-    with path.open("wb") as fh:
+    fh = target.open("wb") if isinstance(target, Path) else target
+    try:
         fh.write(b"\xef\xbb\xbf")
         pacsv.write_csv(cleaned, fh, pacsv.WriteOptions(delimiter=";", quoting_style="needed"))
+    finally:
+        if isinstance(target, Path):
+            fh.close()
 
 
 def _problem_table(con, raw: RawTable, action_filter: str) -> pa.Table:

@@ -25,6 +25,7 @@ from pipelines.cities import City
 from pipelines.clean import EXCLUDED_FILE, SQL_DIR, TYPED_FILE, load_macros, output_schema, staged_select
 from pipelines.contracts import get_contract
 from pipelines.db import connect
+from pipelines.geometry import shapes
 from pipelines.ingest import REPORT_FILE
 from pipelines.lock import exclusive
 from pipelines.periods import period_bounds
@@ -53,6 +54,7 @@ OUTPUTS = (
     ("konflik", "konflik", "periode, sumber, kunci"),
     ("unggahan", "unggahan_out", "urutan"),
     ("wilayah", "wilayah_ref", "kode"),
+    ("geometri", "geometri_ref", "level, kode"),
 )
 
 
@@ -261,6 +263,7 @@ def _build(settings: Settings, city: City, entries: list[dict], version: str, wo
             ("periode_grid", grid),
             ("wilayah_ref", _wilayah(city)),
             ("ditolak_kelurahan", _rejected_by_area(entries, settings)),
+            ("geometri_ref", shapes(city)),
         ):
             con.register(f"{name}_df", frame)
             con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_df")

@@ -4,12 +4,13 @@ A `LakeReader` holds one in-memory DuckDB connection per process with views over
 parquet files of the current version (never a DuckDB file a pipeline writes). Each
 query takes a new cursor, because a connection is not safe across threads and every
 browser session is a thread. Every query function takes the caller's `Scope`; rows
-outside it are never returned.
+outside it are never returned, whatever area code a page or a URL asks for.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass
 from importlib import resources
@@ -18,31 +19,60 @@ import duckdb
 import pandas as pd
 
 from pipelines import lake
+from pipelines.geometry import feature_collection
 from pipelines.settings import Settings, get_settings
 
 QUERIES = resources.files("pipelines") / "sql" / "queries"
 LEVELS = ("kota", "kecamatan", "kelurahan", "rw", "rt")
+# Kemendagri codes and their RW/RT extensions: 61.71, 61.71.01, 61.71.01.1002, .005, .005.012
+CODE = re.compile(r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4}(\.\d{3}(\.\d{3})?)?)?)?$")
+
+
+class OutOfScope(PermissionError):
+    """A request for an area outside the user's scope."""
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose eyes: the area a user may see (a Kemendagri code prefix) and whether names are allowed."""
+    """Whose eyes: the area a user may see (a Kemendagri code, None for the whole city) and
+    whether names and ID numbers may be shown."""
 
-    kode_wilayah: str | None  # None: the whole city
+    kode_wilayah: str | None
     names: bool = False
-    label: str = ""
 
     @staticmethod
     def whole_city(names: bool = False) -> Scope:
-        return Scope(None, names, "seluruh kota")
-
-    def covers(self, kode: str) -> bool:
-        return self.kode_wilayah is None or kode == self.kode_wilayah or kode.startswith(self.kode_wilayah + ".")
+        return Scope(None, names)
 
     @property
     def prefix(self) -> str:
-        """Bound as a parameter: codes equal to, or below, the scope's area."""
-        return "" if self.kode_wilayah is None else self.kode_wilayah
+        return self.kode_wilayah or ""
+
+    def covers(self, kode: str) -> bool:
+        """The area itself or one below it."""
+        return self.kode_wilayah is None or kode == self.kode_wilayah or kode.startswith(self.kode_wilayah + ".")
+
+    def sees_total_of(self, kode: str) -> bool:
+        """Covered areas, plus the totals of the areas above the scope (never siblings)."""
+        return self.covers(kode) or (self.kode_wilayah is not None and self.kode_wilayah.startswith(kode + "."))
+
+    def check(self, kode: str, *, totals: bool = False) -> str:
+        if not isinstance(kode, str) or not CODE.match(kode):
+            raise OutOfScope(f"Kode wilayah tidak sah: {kode!r}")
+        allowed = self.sees_total_of(kode) if totals else self.covers(kode)
+        if not allowed:
+            raise OutOfScope(f"Wilayah {kode} di luar wilayah kewenangan Anda.")
+        return kode
+
+
+def parent_code(kode: str) -> str | None:
+    """'61.71.01.1002' -> '61.71.01'; the city has no parent."""
+    return kode.rsplit(".", 1)[0] if kode.count(".") >= 2 else None
+
+
+def level_of(kode: str) -> str:
+    """'61.71' kota, '61.71.01' kecamatan, '61.71.01.1002' kelurahan, then RW and RT."""
+    return LEVELS[kode.count(".") - 1]
 
 
 class LakeReader:
@@ -54,17 +84,14 @@ class LakeReader:
         self._stamp: tuple[float, int] | None = None
         self.manifest: dict = {}
 
-    def _manifest_stamp(self) -> tuple[float, int]:
-        st = os.stat(self.settings.lake_dir / lake.MANIFEST)
-        return st.st_mtime, st.st_ino
-
     def _ensure(self) -> None:
         """(Re)open views when the current version changed since the last query."""
         try:
-            stamp = self._manifest_stamp()
+            st = os.stat(self.settings.lake_dir / lake.MANIFEST)
         except FileNotFoundError:
             lake.read_manifest(self.settings)  # raises NoLake with the user's message
             raise
+        stamp = (st.st_mtime, st.st_ino)
         if stamp == self._stamp and self._con is not None:
             return
         with self._lock:
@@ -93,7 +120,7 @@ class LakeReader:
         self._ensure()
         return self._version or ""
 
-    def query(self, sql: str, params: dict | list | None = None) -> pd.DataFrame:
+    def _query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
         self._ensure()
         cur = self._con.cursor()
         try:
@@ -101,30 +128,84 @@ class LakeReader:
         finally:
             cur.close()
 
-    def run(self, name: str, params: dict) -> pd.DataFrame:
-        """Run a named query file from sql/queries with bound parameters."""
-        return self.query((QUERIES / f"{name}.sql").read_text(encoding="utf-8"), params)
+    def _run(self, name: str, params: dict) -> pd.DataFrame:
+        return self._query((QUERIES / f"{name}.sql").read_text(encoding="utf-8"), params)
 
-    # ---- queries -------------------------------------------------------------------
+    # ---- public queries --------------------------------------------------------------
+
+    def current_manifest(self) -> dict:
+        self._ensure()
+        return dict(self.manifest)
 
     def periods(self) -> list[str]:
         self._ensure()
         return list(self.manifest.get("periode", []))
 
+    def city(self) -> tuple[str, str]:
+        self._ensure()
+        return self.manifest["kota"], self.manifest["nama_kota"]
+
     def area_indicators(
-        self, scope: Scope, *, period: str | None = None, level: str | None = None, parent: str | None = None
+        self,
+        scope: Scope,
+        *,
+        period: str | None = None,
+        level: str | None = None,
+        parent: str | None = None,
+        kode: str | None = None,
+        totals: bool = False,
     ) -> pd.DataFrame:
+        """Indicator rows in scope; `totals` adds the totals of areas above the scope."""
         if level is not None and level not in LEVELS:
             raise ValueError(f"level tidak dikenal: {level}")
-        return self.run(
+        if kode is not None:
+            scope.check(kode, totals=totals)
+        if parent is not None:
+            scope.check(parent, totals=True)
+        return self._run(
             "indikator_wilayah",
             {
                 "prefix": scope.prefix,
+                "leluhur": totals,
                 "periode": period,
                 "level": level,
                 "induk": parent,
+                "kode": kode,
             },
         )
+
+    def children(self, scope: Scope, kode: str, *, period: str | None = None) -> pd.DataFrame:
+        """Sub-areas of `kode` in scope (kecamatan of the city, kelurahan of a kecamatan, RW, RT)."""
+        scope.check(kode, totals=True)
+        rows = self.area_indicators(scope, period=period, parent=kode)
+        return rows[rows["kode_wilayah"].map(scope.covers)]
+
+    def quality(self, scope: Scope, *, period: str | None = None) -> pd.DataFrame:
+        return self._run("kualitas", {"prefix": scope.prefix, "periode": period})
+
+    def programmes(self, scope: Scope, *, period: str | None = None) -> pd.DataFrame:
+        return self._run("program_capaian", {"prefix": scope.prefix, "periode": period})
+
+    def statistics(self, scope: Scope, kode: str) -> pd.DataFrame:
+        """Published area statistics (BPS, Dinkes) for an area or the areas above it."""
+        scope.check(kode, totals=True)
+        return self._query(
+            "SELECT * FROM statistik_wilayah WHERE kode_wilayah = $kode OR starts_with($kode, kode_wilayah || '.') "
+            "ORDER BY indikator, periode",
+            {"kode": kode},
+        )
+
+    def shapes(self, scope: Scope, level: str) -> dict:
+        """GeoJSON of kecamatan or kelurahan shapes in scope (the outline of the city is public)."""
+        if level not in ("kecamatan", "kelurahan"):
+            raise ValueError(f"peta hanya untuk kecamatan atau kelurahan, bukan {level}")
+        rows = self._query("SELECT * FROM geometri WHERE level = $level ORDER BY kode", {"level": level})
+        return feature_collection(rows)
+
+    def region_names(self) -> dict[str, str]:
+        """Official names of the city, its kecamatan and kelurahan (public reference data)."""
+        rows = self._query("SELECT kode, nama FROM wilayah")
+        return dict(zip(rows["kode"], rows["nama"]))
 
 
 _readers: dict[str, LakeReader] = {}

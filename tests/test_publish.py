@@ -14,55 +14,13 @@ from pipelines.lock import LockBusy, exclusive
 from pipelines.publish import PublishError, publish, rollback
 from pipelines.read import reader
 from pipelines.summary import summary
-from tests.builders import KELUARGA_HEADER, keluarga_row, kk, nik, write_csv
-
-VERVAL_HEADER = ["NIK", "No KK", "Nama", "Kelurahan", "RW", "RT"] + [f"K{i}" for i in range(1, 9)]
+from tests.builders import KELUARGA_HEADER, keluarga_row, kk, write_csv
 
 
 def table(settings, name: str) -> list[dict]:
     manifest = lake.read_manifest(settings)
     path = lake.table_path(settings, manifest, name)
     return duckdb.sql(f"SELECT * FROM '{path}'").df().to_dict("records")
-
-
-@pytest.fixture
-def small_city(settings, tmp_path):
-    """Two kelurahan, two quarters; truth known by construction.
-
-    2025-Q3: Akcaya RW1/RT1: families 1 (desil 1, earth floor), 2 (desil 3), 3 (desil 7, PKH);
-             Sei Jawi Dalam RW5/RT5: family 4 (desil 2, river water).
-    2025-Q4: family 1 moved up to desil 2, family 5 joins Akcaya; family 4 unchanged.
-    Verval 2025-Q3: a member of family 2 meets 7 criteria (FM); family 6 is found only by verval.
-    Receipts 2025-Q4: family 1 gets BSPS (by No KK), family 4 gets PKH (by the head's NIK).
-    """
-    q3 = [
-        keluarga_row(1, desil="1", lantai="Tanah"),
-        keluarga_row(2, desil="3"),
-        keluarga_row(3, desil="7", pkh="Ya"),
-        keluarga_row(4, "Sei Jawi Dalam", "5", "5", "2", air="Sungai"),
-    ]
-    q4 = [
-        keluarga_row(1, desil="2", lantai="Tanah"),
-        keluarga_row(2, desil="3"),
-        keluarga_row(3, desil="7", pkh="Ya"),
-        keluarga_row(4, "Sei Jawi Dalam", "5", "5", "2", air="Sungai"),
-        keluarga_row(5, desil="4"),
-    ]
-    ingest("keluarga", write_csv(tmp_path / "q3.csv", KELUARGA_HEADER, q3), "2025-Q3", settings=settings)
-    ingest("keluarga", write_csv(tmp_path / "q4.csv", KELUARGA_HEADER, q4), "2025-Q4", settings=settings)
-    verval = [
-        [nik(21), kk(2), "Anggota Dua", "Akcaya", "1", "1", *(["Ya"] * 7), "Tidak"],
-        [nik(61), kk(6), "Warga Enam", "Akcaya", "1", "2", *(["Ya"] * 6), "Tidak", "Tidak"],
-    ]
-    ingest("verval", write_csv(tmp_path / "verval.csv", VERVAL_HEADER, verval), "2025-Q3", settings=settings)
-    receipts = [[kk(1), "", "BSPS", "10/11/2025", "20.000.000"], ["", nik(4), "PKH", "15/11/2025", "750.000"]]
-    ingest(
-        "penerima",
-        write_csv(tmp_path / "terima.csv", ["No KK", "NIK", "Kode Program", "Tanggal", "Nilai"], receipts),
-        "2025-Q4",
-        settings=settings,
-    )
-    return settings
 
 
 def test_summary_counts_match_the_known_truth(small_city):

@@ -21,10 +21,13 @@ FROM penerima_pilih WHERE kk IS NOT NULL GROUP BY periode_terima, kk;
 
 -- Step anggota_kk: members listed per family and period.
 CREATE OR REPLACE TEMP TABLE anggota_kk AS
-SELECT periode, no_kk, count(*) AS anggota_tercatat,
-       count(*) FILTER (WHERE stunting) AS balita_stunting,
-       count(*) FILTER (WHERE disabilitas) AS anggota_disabilitas
-FROM anggota_pilih WHERE no_kk IS NOT NULL GROUP BY periode, no_kk;
+SELECT a.periode, a.no_kk, count(*) AS anggota_tercatat,
+       -- Under-fives at the end of the period: the denominator of stunting prevalence.
+       count(*) FILTER (WHERE a.tanggal_lahir > g.akhir - INTERVAL 5 YEAR) AS balita,
+       count(*) FILTER (WHERE a.stunting) AS balita_stunting,
+       count(*) FILTER (WHERE a.disabilitas) AS anggota_disabilitas
+FROM anggota_pilih a JOIN periode_semua g USING (periode)
+WHERE a.no_kk IS NOT NULL GROUP BY a.periode, a.no_kk;
 
 -- Step keluarga_dasar: listed families plus families found only by a verval survey in that
 -- period (the RT's own count finds people national lists miss). The pseudonym is computed here, once.
@@ -56,7 +59,7 @@ WITH dengan_fm AS (
     FROM (SELECT d.*, g.akhir FROM keluarga_dasar d JOIN periode_semua g USING (periode)) d
     ASOF LEFT JOIN fm_keluarga f ON d.no_kk = f.no_kk AND d.akhir >= f.akhir_verval
 ), lengkap AS (
-    SELECT d.*, a.anggota_tercatat, a.balita_stunting, a.anggota_disabilitas, p.nilai_bantuan,
+    SELECT d.*, a.anggota_tercatat, a.balita, a.balita_stunting, a.anggota_disabilitas, p.nilai_bantuan,
            list_sort(list_distinct(list_concat(
                coalesce(p.program, []::VARCHAR[]),
                CASE WHEN d.penerima_pkh THEN ['PKH'] ELSE []::VARCHAR[] END,
@@ -92,6 +95,7 @@ SELECT
     def_layak_bantuan(desil, fakir_miskin) AS layak_bantuan,
     def_galat_eksklusi(desil, fakir_miskin, len(program) > 0) AS galat_eksklusi,
     def_galat_inklusi(desil, fakir_miskin, len(program) > 0) AS galat_inklusi,
+    balita,
     coalesce(balita_stunting, 0) AS balita_stunting,
     coalesce(anggota_disabilitas, 0) AS anggota_disabilitas,
     nik_kepala IS NOT NULL AS nik_kepala_valid,

@@ -28,6 +28,7 @@ WITH agregat AS (
         count(*) FILTER (WHERE layak_bantuan) AS keluarga_layak_bantuan,
         count(*) FILTER (WHERE galat_eksklusi) AS galat_eksklusi,
         count(*) FILTER (WHERE galat_inklusi) AS galat_inklusi,
+        sum(balita) AS jumlah_balita,
         sum(balita_stunting) AS balita_stunting,
         count(*) FILTER (WHERE nik_kepala_valid) AS keluarga_nik_valid,
         count(*) FILTER (WHERE perlu_verifikasi) AS keluarga_perlu_verifikasi,

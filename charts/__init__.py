@@ -1,0 +1,1 @@
+"""Pure chart builders: (DataFrame, options) -> plotly Figure. No Streamlit here."""

@@ -1,0 +1,1 @@
+"""The Streamlit-aware layer besides views/: authentication, cached data access, session state, widgets."""

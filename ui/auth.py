@@ -1,0 +1,92 @@
+"""Login gate: local accounts (argon2, lockout) and, when configured, OIDC through st.login."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from pipelines import accounts, audit
+from pipelines.accounts import Account, AccountError
+from pipelines.settings import get_settings
+from ui import state
+
+# A session ends after 30 idle minutes, and after 12 hours whatever happens.
+IDLE_TIMEOUT_S = 30 * 60
+MAX_SESSION_S = 12 * 60 * 60
+
+
+def oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all
+        return False
+
+
+def current_account() -> Account | None:
+    """The logged-in account, re-read from the store each run so deactivation takes effect at once."""
+    settings = get_settings()
+    username = state.account_username()
+    now = time.time()
+    if username:
+        started = st.session_state.get(state.LOGIN_AT, 0)
+        seen = st.session_state.get(state.LAST_SEEN, 0)
+        account = accounts.load(settings).get(username)
+        if account is None or not account.aktif or now - seen > IDLE_TIMEOUT_S or now - started > MAX_SESSION_S:
+            state.clear_login()
+            st.session_state["pesan_masuk"] = "Sesi berakhir. Silakan masuk lagi."
+            return None
+        state.touch()
+        return account
+    if oidc_configured() and getattr(st.user, "is_logged_in", False):
+        account = accounts.by_email(settings, st.user.get("email", ""))
+        if account is None:
+            return None
+        _start_session(account, "oidc")
+        return account
+    return None
+
+
+def _start_session(account: Account, how: str) -> None:
+    st.session_state[state.ACCOUNT] = account.username
+    st.session_state[state.LOGIN_AT] = time.time()
+    state.touch()
+    audit.record(
+        get_settings(), user=account.username, role=account.peran, action="masuk", scope=account.wilayah, detail=how
+    )
+
+
+def login_page() -> None:
+    """The only page an unauthenticated browser can reach, whatever URL it opens."""
+    st.title("Dasbor TKPKD")
+    st.caption("Tim Koordinasi Penanggulangan Kemiskinan Daerah")
+    if message := st.session_state.pop("pesan_masuk", None):
+        st.info(message)
+    with st.form("form_masuk"):
+        username = st.text_input("Nama pengguna", key="masuk_nama")
+        password = st.text_input("Kata sandi", type="password", key="masuk_sandi")
+        submitted = st.form_submit_button("Masuk", type="primary")
+    if submitted:
+        settings = get_settings()
+        try:
+            account = accounts.authenticate(settings, username, password)
+        except AccountError as exc:
+            audit.record(settings, user=(username or "-")[:40], role="-", action="gagal_masuk", detail=str(exc))
+            st.error(str(exc))
+            return
+        _start_session(account, "kata sandi")
+        st.rerun()
+    if oidc_configured():
+        st.divider()
+        if st.button("Masuk dengan akun instansi (SSO)", key="masuk_sso"):
+            st.login()
+        if getattr(st.user, "is_logged_in", False):
+            st.warning("Akun SSO Anda belum terdaftar di dasbor ini. Minta admin mendaftarkan e-mail Anda.")
+
+
+def logout(account: Account) -> None:
+    audit.record(get_settings(), user=account.username, role=account.peran, action="keluar", scope=account.wilayah)
+    state.clear_login()
+    if oidc_configured() and getattr(st.user, "is_logged_in", False):
+        st.logout()
+    st.rerun()

@@ -1,0 +1,147 @@
+"""Shared widgets: the area and period selectors (kept across pages and in the URL)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pipelines import audit
+from pipelines.accounts import Account
+from pipelines.periods import period_label
+from pipelines.read import CODE, level_of
+from pipelines.settings import get_settings
+from ui import data, state
+
+ALL = ""  # the "all sub-areas" choice of a cascade select
+LEVEL_WORDS = {"kota": "Kota", "kecamatan": "Kecamatan", "kelurahan": "Kelurahan", "rw": "RW", "rt": "RT"}
+CHILD_WORDS = {"kota": "kecamatan", "kecamatan": "kelurahan", "kelurahan": "RW", "rw": "RT", "rt": ""}
+
+
+def _ancestors(kode: str) -> list[str]:
+    parts = kode.split(".")
+    return [".".join(parts[:i]) for i in range(2, len(parts) + 1)]
+
+
+def _known_areas(account: Account, period: str) -> dict[str, dict]:
+    rows = data.indicators(account.scope, period=period)
+    return {
+        r["kode_wilayah"]: r for r in rows[["kode_wilayah", "nama_wilayah", "level", "kode_induk"]].to_dict("records")
+    }
+
+
+def _apply_url(account: Account, periods: list[str], city_code: str) -> None:
+    """Take the area and period from the link when they differ from the session (a shared link)."""
+    params = st.query_params
+    wanted_period = params.get("periode")
+    if wanted_period and wanted_period != state.period():
+        if wanted_period in periods:
+            st.session_state[state.PERIOD] = wanted_period
+            st.session_state[state.PICK_PERIOD] = wanted_period
+        else:
+            st.toast(f"Periode {wanted_period} tidak tersedia; menampilkan periode terakhir.")
+    wanted_area = params.get("wilayah")
+    if wanted_area and wanted_area != state.area():
+        scope = account.scope
+        if not CODE.match(wanted_area) or not wanted_area.startswith(city_code) or not scope.covers(wanted_area):
+            audit.record(
+                get_settings(),
+                user=account.username,
+                role=account.peran,
+                action="tolak_akses",
+                scope=account.wilayah,
+                detail=f"tautan ke wilayah {wanted_area[:40]}",
+            )
+            st.warning("Wilayah pada tautan berada di luar wilayah kewenangan Anda; menampilkan wilayah Anda.")
+            return
+        _set_cascade(account, wanted_area)
+    if (ind := params.get("indikator")) and ind != st.session_state.get(state.INDICATOR):
+        st.session_state[state.INDICATOR] = ind
+
+
+def _set_cascade(account: Account, kode: str) -> None:
+    """Point the cascade selects at `kode` (before they are drawn)."""
+    st.session_state[state.AREA] = kode
+    base = account.wilayah.count(".") if account.wilayah else 1
+    chain = _ancestors(kode)[base:]
+    for key in state.CASCADE:
+        st.session_state[key] = ALL
+    for key, code in zip(state.CASCADE[base - 1 :], chain):
+        st.session_state[key] = code
+
+
+PENDING = "_pindah_ke"
+
+
+def go_to(account: Account, kode: str) -> None:
+    """Drill into an area (e.g. after a click on the map) when the scope allows it.
+
+    The selects are already drawn in this run, so the move is applied at the start of the next."""
+    if account.scope.covers(kode):
+        st.session_state[PENDING] = kode
+        st.rerun()
+
+
+def _reset_below(index: int) -> None:
+    for key in state.CASCADE[index + 1 :]:
+        st.session_state[key] = ALL
+
+
+def select_area_and_period(account: Account) -> tuple[str, str]:
+    """Sidebar selectors; returns (area code, period). The choice is kept in the session and the URL."""
+    periods = data.periods()
+    city_code, city_name = data.city()
+    if state.period() not in periods:
+        st.session_state[state.PERIOD] = periods[-1]
+    if not state.area():
+        _set_cascade(account, account.wilayah or city_code)
+    _apply_url(account, periods, city_code)
+    if (target := st.session_state.pop(PENDING, None)) and account.scope.covers(target):
+        _set_cascade(account, target)
+    names = data.region_names()
+    with st.sidebar:
+        chosen_period = st.selectbox(
+            "Periode",
+            periods[::-1],
+            format_func=period_label,
+            key=state.PICK_PERIOD,
+            index=periods[::-1].index(state.period()),
+        )
+        st.session_state[state.PERIOD] = chosen_period
+        known = _known_areas(account, chosen_period)
+        root = account.wilayah or city_code
+        st.markdown(f"**Wilayah:** {names.get(root, city_name) if level_of(root) != 'kota' else city_name}")
+        current = root
+        base = root.count(".")
+        for i, key in enumerate(state.CASCADE[base - 1 :], start=base - 1):
+            options = [k for k, r in known.items() if r["kode_induk"] == current]
+            if not options:
+                break
+            level = known[options[0]]["level"]
+            if st.session_state.get(key) not in options:
+                st.session_state[key] = ALL
+            choice = st.selectbox(
+                LEVEL_WORDS[level],
+                [ALL, *sorted(options)],
+                key=key,
+                on_change=_reset_below,
+                args=(i,),
+                format_func=lambda k, lv=level: (
+                    f"Semua {LEVEL_WORDS[lv].lower() if lv not in ('rw', 'rt') else lv.upper()}"
+                    if k == ALL
+                    else known[k]["nama_wilayah"]
+                ),
+            )
+            if choice == ALL:
+                break
+            current = choice
+        st.session_state[state.AREA] = current
+    st.query_params["wilayah"] = current
+    st.query_params["periode"] = chosen_period
+    return current, chosen_period
+
+
+def area_name(kode: str, rows_name: str | None = None) -> str:
+    names = data.region_names()
+    if kode in names:
+        level = level_of(kode)
+        return names[kode] if level == "kota" else f"{LEVEL_WORDS[level]} {names[kode]}"
+    return rows_name or kode

@@ -1,0 +1,106 @@
+"""Ringkasan: headline figures, what changed and where, and early warnings for the chosen area."""
+
+import pandas as pd
+import streamlit as st
+
+from charts.batang import ranked_bars
+from pipelines import indicators as ind
+from pipelines import insights
+from pipelines.formatting import angka, persen
+from pipelines.periods import period_label
+from ui import cards, data, downloads, nav, tables, widgets
+
+ctx = nav.context()
+nav.require_lake(ctx)
+scope, area, period = ctx.account.scope, ctx.area, ctx.period
+periods = data.periods()
+
+trend = data.indicators(scope, kode=area, totals=True)
+current = trend[trend["periode"] == period]
+title = widgets.area_name(area, current["nama_wilayah"].iloc[0] if len(current) else None)
+st.title(f"Ringkasan: {title}")
+if current.empty:
+    st.info(
+        f"Belum ada data keluarga untuk {title} pada {period_label(period)}. Pilih periode lain atau minta "
+        "lurah/analis mengunggah data wilayah ini."
+    )
+    st.stop()
+
+row = current.iloc[0]
+prev = insights.previous_period(periods, period)
+year = insights.year_before(periods, period)
+st.caption(
+    f"{period_label(period)} · {angka(row['jumlah_keluarga'])} keluarga, {angka(row['jumlah_jiwa'])} jiwa · "
+    f"desil 1 = 10% termiskin nasional (DTSEN)"
+)
+
+children = data.children(scope, area)
+level = row["level"]
+child_word = widgets.CHILD_WORDS[level]
+heads = insights.headlines(trend, period, periods)
+changes = insights.sub_area_changes(children, period, periods) if len(children) else pd.DataFrame()
+
+with st.container(border=True):
+    st.markdown("#### Apa yang berubah")
+    for sentence in insights.narrative(title, period, periods, heads, changes, child_word or "wilayah"):
+        st.markdown(f"- {sentence}")
+
+cards.headline_cards(heads, period_label(prev) if prev else None, period_label(year) if year else None)
+
+if len(changes):
+    left, right = st.columns(2)
+    worst = changes.dropna(subset=["porsi"]).head(10)
+    with left:
+        fig = ranked_bars(
+            worst.assign(nama=worst["nama_wilayah"]),
+            value_col="porsi",
+            label_col="nama",
+            fmt=persen,
+            title=f"Porsi keluarga desil 1 tertinggi per {child_word}",
+        )
+        st.plotly_chart(fig, key="ringkasan_terberat", config={"displayModeBar": False})
+    with right:
+        st.markdown(f"**Paling membaik sejak {period_label(prev)}**" if prev else "**Perubahan**")
+        better = changes[changes["selisih_porsi"] < -insights.MIN_SHARE_CHANGE].sort_values("selisih_porsi").head(8)
+        if better.empty:
+            st.caption("Tidak ada yang membaik." if prev else "Belum ada periode pembanding.")
+        else:
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        child_word.capitalize(): better["nama_wilayah"],
+                        "Desil 1 sekarang": better["porsi"].map(persen),
+                        "Sebelumnya": better["porsi_lalu"].map(persen),
+                        "Perubahan (poin)": (better["selisih_porsi"] * 100).map(lambda v: angka(v, 1)),
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
+st.markdown("#### Peringatan dini")
+warnings = insights.worsening(children, period, periods) if len(children) else []
+warnings += insights.stale_data(data.quality(scope, period=period), period)
+warnings += insights.late_programmes(data.programmes(scope, period=period), period)
+cards.warning_list(warnings)
+
+if len(children):
+    st.markdown(f"#### Semua {child_word} ({period_label(period)})")
+    now = children[children["periode"] == period]
+    cols = ["nama_wilayah", "jumlah_keluarga"] + [h.key for h in ind.HEADLINE]
+    table = now[cols].rename(
+        columns={
+            "nama_wilayah": child_word.capitalize(),
+            "jumlah_keluarga": "Keluarga",
+            **{h.key: h.label for h in ind.HEADLINE},
+        }
+    )
+    st.dataframe(tables.counts_as_text(table), hide_index=True, width="stretch")
+    downloads.table(
+        table,
+        name=f"Ringkasan {title} {period_label(period)}",
+        account=ctx.account,
+        area=area,
+        key="ringkasan_tabel",
+        title=f"Ringkasan {title}, {period_label(period)}",
+    )
