@@ -107,6 +107,10 @@ def _stage(con: duckdb.DuckDBPyConnection, raw: RawTable, contract: Contract, ma
             selects.append(f"coalesce(vm{i}.ke, {src}) AS {col.name}")
         else:
             selects.append(f"{src} AS {col.name}")
+    # The first non-empty cell of the row as read, contract column or not (a footer's JUMLAH
+    # often sits in a leading "No" column the contract does not use).
+    raw_cells = ", ".join(f"nullif(trim(s.c{i}), '')" for i in range(len(raw.headers)))
+    selects.append(f"coalesce({raw_cells}) AS _sel_pertama")
     con.execute(f"CREATE OR REPLACE TEMP VIEW staged AS SELECT {', '.join(selects)} FROM src s {' '.join(joins)}")
 
 
@@ -114,7 +118,6 @@ def _skip_blank_and_footer(con: duckdb.DuckDBPyConnection, contract: Contract) -
     """Blank rows and a JUMLAH/TOTAL footer are not data; they are counted, not loaded."""
     names = contract.names
     all_empty = " AND ".join(f"clean_text({n}) IS NULL" for n in names)
-    first = "coalesce(" + ", ".join(f"clean_text({n})" for n in names) + ")"
     keys = [c.name for c in contract.columns if c.kind is Kind.ID16] or [contract.columns[0].name]
     # A footer carries no ID: its first cell is the word JUMLAH/TOTAL, often in the ID column.
     no_id = " AND ".join(f"NOT regexp_matches(coalesce(id_digits({k}), ''), '^[0-9]{{16}}$')" for k in keys)
@@ -124,7 +127,7 @@ def _skip_blank_and_footer(con: duckdb.DuckDBPyConnection, contract: Contract) -
         SELECT _baris, CASE WHEN {all_empty} THEN 'baris kosong' ELSE 'baris jumlah/total' END AS alasan
         FROM staged
         WHERE ({all_empty})
-           OR ({no_id} AND regexp_matches(lower({first}), '^(jumlah|total|grand total|sub ?total)\\b'))
+           OR ({no_id} AND regexp_matches(lower(_sel_pertama), '^(jumlah|total|grand total|sub ?total)\\b'))
         """
     )
     return con.execute("SELECT _baris, alasan FROM skipped ORDER BY _baris").fetchall()

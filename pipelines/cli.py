@@ -16,6 +16,7 @@ from pathlib import Path
 from pipelines import accounts, audit, lake, registry
 from pipelines.cities import UnknownCity, get_city
 from pipelines.contracts import SOURCE_NAMES, UnknownSource
+from pipelines.formatting import angka
 from pipelines.lock import LockBusy
 from pipelines.mapping import MappingError
 from pipelines.periods import PeriodError, period_label
@@ -83,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         one.add_argument("username")
     init = us_sub.add_parser("init-admin", help="buat admin pertama bila belum ada (sandi dari TKPKD_ADMIN_PASSWORD)")
     init.add_argument("--username", default="admin")
+    us_sub.add_parser("init-demo", help="buat akun contoh (pimpinan, analis, camat, lurah) bila belum ada akun")
 
     wd = sub.add_parser("withdraw", help="tarik unggahan agar tidak ikut terbitan berikutnya")
     wd.add_argument("upload_id")
@@ -105,11 +107,11 @@ def _cmd_ingest(args) -> int:
     lines = [
         f"Berkas {r['file']} ({r['source']}, {period_label(r['period'])})"
         + (" sudah pernah diunggah; tidak ada data ganda." if r["already_uploaded"] else ""),
-        f"  baris dibaca {r['rows_read']:,}, diterima {r['rows_accepted']:,}, ditolak {r['rows_rejected']:,}, "
-        f"ditandai untuk verifikasi {r['rows_flagged']:,}".replace(",", "."),
+        f"  baris dibaca {angka(r['rows_read'])}, diterima {angka(r['rows_accepted'])}, "
+        f"ditolak {angka(r['rows_rejected'])}, ditandai untuk verifikasi {angka(r['rows_flagged'])}",
     ]
     for reason, n in list(r["rejected_by_reason"].items())[:10]:
-        lines.append(f"  - {reason}: {n:,}".replace(",", "."))
+        lines.append(f"  - {reason}: {angka(n)}")
     if r["rows_rejected"]:
         lines.append(f"  Daftar baris ditolak: {r['rejects_file']}")
     lines.append("  Belum diterbitkan: jalankan `python -m pipelines publish`.")
@@ -123,9 +125,9 @@ def _cmd_publish(args) -> int:
     m = publish(user=args.user)
     keluarga = m["tabel"]["keluarga"]["baris"]
     text = (
-        f"Versi {m['versi']} diterbitkan: {len(m['unggahan'])} unggahan, {keluarga:,} baris keluarga, "
+        f"Versi {m['versi']} diterbitkan: {len(m['unggahan'])} unggahan, {angka(keluarga)} baris keluarga, "
         f"periode {', '.join(m['periode'])}."
-    ).replace(",", ".")
+    )
     _print(m, args.json, text)
     return 0
 
@@ -163,10 +165,8 @@ def _cmd_summary(args) -> int:
     out = [header]
     for r in rows:
         out.append(
-            f"{r['kode_wilayah']:<24}{(r['nama_wilayah'] or '')[:23]:<24}{r['jumlah_keluarga']:>10,}"
-            f"{(r['jumlah_jiwa'] or 0):>10,}{r['keluarga_fakir_miskin']:>7,}{r['keluarga_desil_1_4']:>11,}".replace(
-                ",", "."
-            )
+            f"{r['kode_wilayah']:<24}{(r['nama_wilayah'] or '')[:23]:<24}{angka(r['jumlah_keluarga']):>10}"
+            f"{angka(r['jumlah_jiwa'] or 0):>10}{angka(r['keluarga_fakir_miskin']):>7}{angka(r['keluarga_desil_1_4']):>11}"
         )
     print("\n".join(out))
     return 0
@@ -218,6 +218,8 @@ def _cmd_users(args) -> int:
         )
         print(f"Admin '{args.username}' dibuat." + ("" if given else f" Kata sandi (dicetak sekali): {password}"))
         return 0
+    if cmd == "init-demo":
+        return _init_demo(settings, city)
     password = getattr(args, "password", None) or (accounts.generate_password() if cmd in ("add", "passwd") else None)
     if cmd == "add":
         accounts.create(
@@ -242,6 +244,38 @@ def _cmd_users(args) -> int:
         f"Selesai: {detail}."
         + (f" Kata sandi (dicetak sekali): {password}" if cmd in ("add", "passwd") and not args.password else "")
     )
+    return 0
+
+
+def _init_demo(settings, city) -> int:
+    """Demo accounts for a first look, with random passwords printed once; never over existing ones."""
+    if any(a.peran != "admin" for a in accounts.load(settings).values()):
+        print("Sudah ada akun pengguna; akun contoh tidak dibuat.")
+        return 0
+    regions = city.regions().set_index("kode_kemendagri")
+    kel_code = regions[regions["level"] == "kelurahan"].index[0]
+    try:  # the demo lurah and camat get the kelurahan with the most desil-1 families, if data exist
+        from pipelines.summary import summary
+
+        rows = summary(lake.read_manifest(settings)["periode"][-1], "kelurahan")
+        kel_code = max(rows, key=lambda r: r["keluarga_desil_1"] or 0)["kode_wilayah"]
+    except lake.NoLake:
+        pass
+    kec_code = regions.loc[kel_code, "parent_kode"]
+    plan = [
+        ("pimpinan", "Wakil Wali Kota (contoh)", "pimpinan", None),
+        ("analis", "Analis Bappeda (contoh)", "analis", None),
+        ("camat", f"Camat {regions.loc[kec_code, 'nama_kemendagri']} (contoh)", "camat", kec_code),
+        ("lurah", f"Lurah {regions.loc[kel_code, 'nama_kemendagri']} (contoh)", "lurah", kel_code),
+    ]
+    print("Akun contoh (kata sandi dicetak sekali; ganti dengan `users passwd`):")
+    for username, nama, role, area in plan:
+        password = accounts.generate_password()
+        accounts.create(
+            settings, username=username, nama=nama, peran=role, wilayah=area, password=password, city_code=city.kode
+        )
+        print(f"  {username:<10} {password:<20} {nama}")
+    audit.record(settings, user="cli", role="admin", action="kelola_pengguna", detail="buat akun contoh")
     return 0
 
 

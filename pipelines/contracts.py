@@ -28,6 +28,7 @@ class Kind(StrEnum):
     RTRW = "rtrw"
     INT = "int"
     NUMBER = "number"  # Indonesian notation: 1.234.567 and 12,5
+    COORD = "coord"  # decimal degrees: -0.0345 or 109,3427
     RUPIAH = "rupiah"
     YESNO = "yesno"
     DESIL = "desil"
@@ -259,8 +260,8 @@ KELUARGA = Contract(
         _c("penerima_pkh", Kind.YESNO, "Penerima PKH", "PKH", "Status PKH"),
         _c("penerima_bpnt", Kind.YESNO, "Penerima BPNT", "BPNT", "Sembako", "Penerima Sembako", "Status BPNT"),
         _c("penerima_pbi", Kind.YESNO, "Penerima PBI", "PBI", "PBI JK", "PBI-JK", "Status PBI"),
-        _c("lintang", Kind.NUMBER, "Lintang", "Latitude", "Lat", "Koordinat Lintang"),
-        _c("bujur", Kind.NUMBER, "Bujur", "Longitude", "Long", "Lng", "Lon", "Koordinat Bujur"),
+        _c("lintang", Kind.COORD, "Lintang", "Latitude", "Lat", "Koordinat Lintang"),
+        _c("bujur", Kind.COORD, "Bujur", "Longitude", "Long", "Lng", "Lon", "Koordinat Bujur"),
         _c(
             "tanggal_pemutakhiran",
             Kind.DATE,
@@ -527,3 +528,23 @@ def get_contract(name: str, rules_path: Path | None = None) -> Contract:
     if name not in STATIC_CONTRACTS:
         raise UnknownSource(f"Jenis sumber '{name}' tidak dikenal. Pilih salah satu: {', '.join(SOURCE_NAMES)}.")
     return STATIC_CONTRACTS[name]
+
+
+def contract_for(source: str, city) -> Contract:
+    """The contract as a city applies it: its fakir-miskin rule set, and RW optional where the
+    city numbers households by RT only (Bontang)."""
+    contract = get_contract(source, city.aturan_fakir_miskin if source == "verval" else None)
+    if city.pakai_rw or "rw" not in contract.names:
+        return contract
+    return _without_required_rw(contract)
+
+
+@cache
+def _without_required_rw(contract: Contract) -> Contract:
+    columns = tuple(
+        Column(c.name, c.kind, c.label, c.aliases, required=False, on_invalid=OnInvalid.WARN, category=c.category)
+        if c.name == "rw"
+        else c
+        for c in contract.columns
+    )
+    return Contract(contract.name, contract.label, columns, contract.key, contract.one_of, contract.rules)

@@ -23,7 +23,7 @@ import pyarrow.csv as pacsv
 from pipelines import registry
 from pipelines.cities import City
 from pipelines.clean import EXCLUDED_FILE, TYPED_FILE, clean, staged_select
-from pipelines.contracts import Contract, get_contract
+from pipelines.contracts import Contract, contract_for
 from pipelines.db import connect
 from pipelines.lock import exclusive
 from pipelines.mapping import Mapping
@@ -163,7 +163,7 @@ def ingest(
     file = Path(file)
     if not file.is_file():
         raise FileRejected(f"Berkas '{file}' tidak ditemukan.")
-    contract = get_contract(source, city.aturan_fakir_miskin if source == "verval" else None)
+    contract = contract_for(source, city)
     mapping = Mapping.load(mapping_file, contract) if mapping_file else None
     file_type = detect_file_type(file)
     digest = sha256_of(file)
@@ -300,7 +300,7 @@ def read_staged(settings: Settings, upload_id: str, source: str, city: City | No
     import duckdb
 
     city = city or active_city(settings)
-    contract = get_contract(source, city.aturan_fakir_miskin if source == "verval" else None)
+    contract = contract_for(source, city)
     folder = settings.staging_dir / upload_id
     return duckdb.sql(
         f"SELECT {staged_select(contract)} FROM read_parquet('{folder / TYPED_FILE}') r "

@@ -23,7 +23,7 @@ import pandas as pd
 from pipelines import lake, pseudonym, registry
 from pipelines.cities import City
 from pipelines.clean import EXCLUDED_FILE, SQL_DIR, TYPED_FILE, load_macros, output_schema, staged_select
-from pipelines.contracts import get_contract
+from pipelines.contracts import contract_for, get_contract
 from pipelines.db import connect
 from pipelines.geometry import shapes
 from pipelines.ingest import REPORT_FILE
@@ -105,7 +105,7 @@ def _stage_source(
     con: duckdb.DuckDBPyConnection, source: str, entries: list[dict], settings: Settings, city: City
 ) -> None:
     """View stg_<source>: the accepted rows of every active upload of that source, never copied."""
-    contract = get_contract(source, city.aturan_fakir_miskin if source == "verval" else None)
+    contract = contract_for(source, city)
     schema = output_schema(contract)
     files = [
         (
@@ -147,7 +147,7 @@ def _stage_source(
 
 
 def _content_hash(source: str, city: City, alias: str) -> str:
-    contract = get_contract(source, city.aturan_fakir_miskin if source == "verval" else None)
+    contract = contract_for(source, city)
     cols = [n for n, _ in output_schema(contract) if not n.startswith("_")]
     return "md5(concat_ws(chr(31), " + ", ".join(f"coalesce({alias}.{c}::VARCHAR, chr(0))" for c in cols) + "))"
 

@@ -83,6 +83,7 @@ class RegionIndex:
     kecamatan_official: dict[str, str]  # kecamatan code -> official name
     foreign_names: dict[str, str]  # normal form -> name of the other city it belongs to
     foreign_prefixes: dict[str, str]  # 4-digit city prefix -> city name
+    ambiguous: dict[str, tuple[str, str]]  # 10-digit code -> (as Kemendagri, as BPS)
 
     def resolve(self, value: str | None, kecamatan: str | None = None) -> Resolution:
         if value is None or not str(value).strip():
@@ -103,6 +104,17 @@ class RegionIndex:
         if not digits.startswith(prefix):
             owner = self.foreign_prefixes.get(digits[:4], "kota/kabupaten lain")
             return Resolution(None, f"Kode wilayah {value} milik {owner}, bukan {self.city.nama}")
+        if re.fullmatch(r"\d{2}\.\d{2}\.\d{2}\.\d{4}", value) and value in self.official:
+            return Resolution(value, None)  # the dotted form is Kemendagri's own
+        if digits in self.ambiguous:
+            as_kemendagri, as_bps = self.ambiguous[digits]
+            return Resolution(
+                None,
+                (
+                    f"Kode {value} bisa berarti {self.official[as_kemendagri]} (kode Kemendagri) atau "
+                    f"{self.official[as_bps]} (kode BPS); tulis kode bertitik (mis. {as_kemendagri}) atau nama kelurahan"
+                ),
+            )
         if digits in self.compact:
             return Resolution(self.compact[digits], None)
         return Resolution(None, f"Kode wilayah {value} bukan kode kelurahan {self.city.nama} yang berlaku")
@@ -156,8 +168,15 @@ def region_index(city_code: str) -> RegionIndex:
                 names.setdefault(normalize_name(spelling), row.kode_kemendagri)
     compact = {r.kode_kemendagri_10digit: r.kode_kemendagri for r in kel.itertuples()}
     compact.update({r.kode_kemendagri.replace(".", ""): r.kode_kemendagri for r in kel.itertuples()})
+    ambiguous: dict[str, tuple[str, str]] = {}
     for r in kel.itertuples():
-        if r.kode_bps:
+        if not r.kode_bps:
+            continue
+        if r.kode_bps in compact and compact[r.kode_bps] != r.kode_kemendagri:
+            # A BPS 10-digit code that is also another kelurahan's Kemendagri code (Pontianak
+            # Tenggara's BPS 6171011001-1004 are Kemendagri codes in Pontianak Selatan).
+            ambiguous[r.kode_bps] = (compact[r.kode_bps], r.kode_kemendagri)
+        else:
             compact.setdefault(r.kode_bps, r.kode_kemendagri)
     foreign_names: dict[str, str] = {}
     foreign_prefixes: dict[str, str] = {}
@@ -182,6 +201,7 @@ def region_index(city_code: str) -> RegionIndex:
         kecamatan_official=dict(zip(kec["kode_kemendagri"], kec["nama_kemendagri"])),
         foreign_names=foreign_names,
         foreign_prefixes=foreign_prefixes,
+        ambiguous=ambiguous,
     )
 
 

@@ -26,6 +26,7 @@ SQL_RULES = {
     Kind.INT: ("bilangan_bulat(r)", "BIGINT", "bukan bilangan bulat"),
     Kind.NUMBER: ("angka(r)", "DOUBLE", "bukan angka (tulis 1.234.567 atau 12,5)"),
     Kind.RUPIAH: ("angka(r)", "DOUBLE", "bukan nilai rupiah (tulis 1.500.000)"),
+    Kind.COORD: ("koordinat(r)", "DOUBLE", "bukan koordinat derajat desimal (tulis -0,0345 atau 109.3427)"),
     Kind.DATE: ("tanggal(r)", "DATE", "tanggal tidak terbaca (tulis 19/12/2025 atau 19 Desember 2025)"),
     Kind.SEX: ("jenis_kelamin(r)", "VARCHAR", "jenis kelamin harus L atau P"),
 }

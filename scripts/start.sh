@@ -3,9 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh requirements.txt
-.venv/bin/python -m pipelines demo --if-missing
-if [ -f dashboard.py ]; then
-  exec .venv/bin/python -m streamlit run dashboard.py --server.port "${PORT:-8501}" --server.headless true
-else
-  echo "Data contoh siap di data/lake. Dasbor belum tersedia di versi ini."
+PY=.venv/bin/python
+if [ ! -f "${TKPKD_DATA_DIR:-data}/lake/manifest.json" ]; then
+  echo "Membangun data contoh (sekali saja, beberapa menit)..."
+  "$PY" -m pipelines demo
+  "$PY" -m pipelines users init-demo
 fi
+"$PY" -m pipelines users init-admin
+echo "Dasbor: http://localhost:${PORT:-8501}"
+exec "$PY" -m streamlit run dashboard.py --server.port "${PORT:-8501}"

@@ -22,7 +22,11 @@ VERVAL_HEADER = ["NIK", "No KK", "Nama", "Kelurahan", "RW", "RT"] + [f"K{i}" for
 
 @pytest.fixture
 def small_city(settings, tmp_path):
-    """Two kelurahan, two quarters; truth known by construction.
+    return make_small_city(settings, tmp_path)
+
+
+def make_small_city(settings, tmp_path):
+    """Ingest a small city: two kelurahan, two quarters; truth known by construction.
 
     2025-Q3: Akcaya RW1/RT1: families 1 (desil 1, earth floor), 2 (desil 3), 3 (desil 7, PKH);
              Sei Jawi Dalam RW5/RT5: family 4 (desil 2, river water).

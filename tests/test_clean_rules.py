@@ -202,3 +202,20 @@ def test_vocabularies(con, macro, raw, expected):
 
 def test_unknown_vocabulary_word_is_not_guessed(con):
     assert one(con, "cat_lantai(?)", "entahlah") is None
+
+
+def test_high_quality_wood_floor_is_not_low_quality(con):
+    assert one(con, "cat_lantai(?)", "Kayu/papan kualitas tinggi") == "kayu"
+    assert one(con, "cat_lantai(?)", "Kayu/papan kualitas rendah") == "kayu_rendah"
+
+
+@pytest.mark.parametrize(
+    "raw,expected", [("-0.034", -0.034), ("109.345", 109.345), ("109,3427", 109.3427), ("-0,0345", -0.0345)]
+)
+def test_coordinates_are_decimal_degrees_never_thousands(con, raw, expected):
+    assert one(con, "koordinat(?)", raw) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("raw", ["1.234.567", "utara", "200,5"])
+def test_impossible_coordinates_are_invalid(con, raw):
+    assert one(con, "koordinat(?)", raw) is None

@@ -323,3 +323,29 @@ def test_not_a_workbook_zip_is_refused(settings, tmp_path):
         zf.writestr("foto.jpg", b"\xff\xd8\xff" + b"\x00" * 10)
     path.write_bytes(buf.getvalue())
     _assert_refused(settings, path, "bukan buku kerja Excel")
+
+
+def test_footer_in_a_leading_number_column_is_skipped_not_rejected(settings, tmp_path):
+    header = ["No", *KELUARGA_HEADER]
+    rows = [["1", *keluarga_row(1)], ["2", *keluarga_row(2)], ["JUMLAH", "", "", "", "", "", "", "2"]]
+    path = write_xlsx(tmp_path / "p3ke_no.xlsx", header, rows, footer=False)
+    report = ingest("keluarga", path, "2025-Q4", settings=settings).report
+    assert (report["rows_read"], report["rows_rejected"], report["rows_skipped"]) == (2, 0, 1)
+
+
+def test_a_city_without_rw_accepts_files_without_rw(settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("TKPKD_KOTA", "64.74")
+    from pipelines.settings import get_settings
+
+    bontang = get_settings()
+    header = [h for h in KELUARGA_HEADER if h != "RW"]
+    rows = [[v for i, v in enumerate(keluarga_row(1, "Lok Tuan", rt="12")) if i != 4]]
+    report = ingest("keluarga", write_csv(tmp_path / "bontang.csv", header, rows), "2025-Q4", settings=bontang).report
+    assert report["rows_accepted"] == 1
+    with pytest.raises(FileRejected, match="RW"):
+        ingest(
+            "keluarga",
+            write_csv(tmp_path / "ptk.csv", header, [keluarga_row(2)[:4] + keluarga_row(2)[5:]]),
+            "2025-Q4",
+            settings=settings,
+        )

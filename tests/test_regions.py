@@ -26,7 +26,8 @@ def pontianak():
         ("Kampung Dalam Bugis", "61.71.02.1006"),
         ("Tj. Hulu", "61.71.02.1004"),
         ("61.71.01.1002", "61.71.01.1002"),
-        ("6171011002", "61.71.01.1002"),  # compact Kemendagri
+        ("6171011006", "61.71.01.1006"),  # compact Kemendagri (Akcaya)
+        ("6171011001", "61.71.06.1003"),  # BPS code of Bangkabelitung Laut; no kelurahan has it as Kemendagri
         ("6171010002", "61.71.01.1002"),  # BPS code
     ],
 )
@@ -37,6 +38,14 @@ def test_spellings_and_codes_resolve(pontianak, raw, code):
 
 def test_sungai_jawi_is_not_confused_with_sungai_jawi_dalam(pontianak):
     assert pontianak.resolve("Sei Jawi").kode == "61.71.05.1005"
+
+
+def test_a_compact_code_that_is_both_kemendagri_and_bps_is_not_guessed(pontianak):
+    # Kemendagri 61.71.01.1002 (Benuamelayu Laut) and BPS 6171011002 (Bangkabelitung Darat)
+    # share the compact form 6171011002.
+    res = pontianak.resolve("6171011002")
+    assert res.kode is None and "Benuamelayu Laut" in res.alasan and "Bangkabelitung Darat" in res.alasan
+    assert pontianak.resolve("61.71.01.1002").kode == "61.71.01.1002"
 
 
 def test_unknown_name_is_rejected_with_closest_suggestions(pontianak):

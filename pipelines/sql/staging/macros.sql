@@ -106,6 +106,14 @@ CREATE OR REPLACE MACRO number_core(s) AS
     END;
 CREATE OR REPLACE MACRO angka(x) AS
     number_core(regexp_replace(regexp_replace(lower(clean_text(x)), '^rp\.?\s*', ''), '(,-+|\.-+|\s)', '', 'g'));
+-- Rule koordinat: decimal degrees with a decimal point or a decimal comma ('-0.0345', '109,3427');
+-- never read as thousands. Outside -90..90 / -180..180 is invalid.
+CREATE OR REPLACE MACRO koordinat(x) AS
+    CASE
+        WHEN regexp_matches(replace(clean_text(x), ' ', ''), '^-?[0-9]{1,3}([.,][0-9]+)?$')
+             AND abs(replace(replace(clean_text(x), ' ', ''), ',', '.')::DOUBLE) <= 180
+        THEN replace(replace(clean_text(x), ' ', ''), ',', '.')::DOUBLE
+    END;
 CREATE OR REPLACE MACRO bilangan_bulat(x) AS
     CASE WHEN angka(x) = floor(angka(x)) AND abs(angka(x)) < 1e15 THEN angka(x)::BIGINT END;
 
@@ -149,6 +157,7 @@ CREATE OR REPLACE MACRO cat_lantai(x) AS
         WHEN regexp_matches(lower(clean_text(x)), 'tanah') THEN 'tanah'
         WHEN regexp_matches(lower(clean_text(x)), 'bambu') THEN 'bambu'
         WHEN regexp_matches(lower(clean_text(x)), 'keramik|ubin|tegel|teraso|marmer|granit|parket|vinil|karpet') THEN 'keramik'
+        WHEN regexp_matches(lower(clean_text(x)), '(kayu|papan).*tinggi') THEN 'kayu'
         WHEN regexp_matches(lower(clean_text(x)), 'kayu.*(rendah|murah|jelek)|papan') THEN 'kayu_rendah'
         WHEN regexp_matches(lower(clean_text(x)), 'kayu') THEN 'kayu'
         WHEN regexp_matches(lower(clean_text(x)), 'semen|plester|bata|beton|cor') THEN 'semen'

@@ -1,0 +1,142 @@
+"""Browser tests in Debian's Chromium: what only a browser shows (login gate, map, clicks, links)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from pipelines.publish import publish
+from pipelines.settings import Settings
+from tests.apptest import PASSWORD, create_users
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, Server, login, shot, wait_idle
+from tests.conftest import make_small_city
+from ui.nav import PAGES
+
+pytestmark = pytest.mark.browser
+playwright = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser")
+    settings = Settings(root / "data", None, "500MB", 2)
+    os.environ["TKPKD_HASH_KEY"] = "00" * 32
+    make_small_city(settings, root)
+    publish(settings=settings)
+    create_users(settings)
+    srv = Server(settings.data_dir)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="id-ID")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["", *PAGES])
+def test_every_page_url_without_login_shows_only_the_login(server, page, path):
+    page.goto(f"{server.url}/{path}")
+    page.get_by_label("Nama pengguna").wait_for(timeout=30000)
+    wait_idle(page)
+    body = page.inner_text("body")
+    assert "Kata sandi" in body
+    for leak in ("Ringkasan:", "Keluarga desil", "Peta", "Unggah data", "Log audit", "Akcaya"):
+        assert leak not in body.replace("Masuk", ""), f"{path}: '{leak}' visible before login"
+
+
+def test_overview_shows_headline_figures(server, page):
+    login(page, server.url, "pimpinan", PASSWORD)
+    wait_idle(page)
+    page.get_by_text("Apa yang berubah").wait_for()
+    metrics = page.locator('[data-testid="stMetric"]')
+    found = {}
+    for i in range(metrics.count()):
+        label = metrics.nth(i).locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        found[label] = metrics.nth(i).locator('[data-testid="stMetricValue"]').inner_text().strip()
+    assert found["Keluarga desil 1-4"] == "4" and found["Keluarga fakir miskin"] == "1"
+    shot(page, "ringkasan")
+
+
+def _map_state(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const gd = document.querySelector('.js-plotly-plot');
+            const map = gd._fullLayout.map._subplot.map;
+            // Each drawn polygon is a feature in one of the map's sources (one per legend class),
+            // repeated across internal tiles; its centroid property identifies it.
+            const seen = new Set();
+            for (const source of Object.keys(map.getStyle().sources)) {
+                for (const f of map.querySourceFeatures(source)) seen.add(JSON.stringify(f.properties.ct));
+            }
+            return {loaded: map.loaded(), rendered: seen.size,
+                    locations: gd.data.flatMap(t => t.locations || []).length};
+        }"""
+    )
+
+
+def test_map_draws_all_29_kelurahan_offline(server, page):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    login(page, server.url, "pimpinan", PASSWORD, "peta")
+    wait_idle(page)
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot') && document.querySelector('.js-plotly-plot')._fullLayout.map",
+        timeout=30000,
+    )
+    page.wait_for_timeout(1500)
+    state = _map_state(page)
+    assert state["loaded"] and state["locations"] == 29 and state["rendered"] == 29
+    outside = [u for u in requests if not u.startswith((server.url, "data:", f"blob:{server.url}"))]
+    assert outside == [], f"the page reached the network: {outside[:3]}"
+    shot(page, "peta")
+
+
+def test_clicking_a_kelurahan_drills_into_it(server, page):
+    login(page, server.url, "pimpinan", PASSWORD, "peta")
+    wait_idle(page)
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot') && document.querySelector('.js-plotly-plot')._fullLayout.map",
+        timeout=30000,
+    )
+    page.wait_for_timeout(1500)
+    # Sungaijawi Dalam's label point (published with the shapes), projected to screen pixels by the map.
+    xy = page.evaluate(
+        """() => {
+            const gd = document.querySelector('.js-plotly-plot');
+            const map = gd._fullLayout.map._subplot.map;
+            const p = map.project([109.315294, -0.018852]);
+            const box = map.getCanvas().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }"""
+    )
+    page.mouse.click(*xy)
+    page.wait_for_url(re.compile(r"wilayah=61\.71\.03\.1002"), timeout=30000)
+    wait_idle(page)
+    page.get_by_text("Kelurahan Sungaijawi Dalam", exact=False).first.wait_for()
+    shot(page, "peta_kelurahan")
+
+
+def test_shared_link_restores_the_view_after_login(server, page):
+    link = "peta?wilayah=61.71.03&periode=2025-Q3&indikator=keluarga_fakir_miskin"
+    login(page, server.url, "pimpinan", PASSWORD, link)
+    wait_idle(page)
+    assert all(part in page.url for part in ("peta", "wilayah=61.71.03", "periode=2025-Q3"))
+    page.get_by_text("Keluarga fakir miskin · Kecamatan Pontianak Barat · Triwulan III 2025").wait_for()
+    shot(page, "peta_tautan")
