@@ -35,6 +35,7 @@ class Role:
     area_level: str | None  # the level of the area the account must have; None: whole city
     names: bool  # may see names, NIK and addresses (masked by default)
     pages: tuple[str, ...]
+    full_ids: bool = False  # may unmask whole NIK / No KK (fixing records needs them)
 
 
 ROLES = {
@@ -49,6 +50,7 @@ ROLES = {
             None,
             True,
             ("ringkasan", "peta", "tren", "evaluasi", "kualitas", "sasaran", "unggah"),
+            full_ids=True,
         ),
         Role("admin", "Admin sistem", None, False, ("pengguna", "audit")),
     )
@@ -78,7 +80,8 @@ class Account:
 
     @property
     def scope(self) -> Scope:
-        return Scope(self.wilayah, self.role.names)
+        return Scope(self.wilayah, self.role.names, user=self.username, role=self.peran,
+                     full_ids=self.role.full_ids)
 
     def public(self) -> dict:
         data = asdict(self)

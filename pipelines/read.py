@@ -12,13 +12,13 @@ from __future__ import annotations
 import os
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import duckdb
 import pandas as pd
 
-from pipelines import lake
+from pipelines import audit, casework, lake
 from pipelines.geometry import feature_collection
 from pipelines.settings import Settings, get_settings
 
@@ -39,6 +39,10 @@ class Scope:
 
     kode_wilayah: str | None
     names: bool = False
+    # Who is asking, for the audit of every view of names (not part of what may be seen).
+    user: str | None = field(default=None, compare=False)
+    role: str | None = field(default=None, compare=False)
+    full_ids: bool = field(default=False, compare=False)  # may see whole NIK / No KK
 
     @staticmethod
     def whole_city(names: bool = False) -> Scope:
@@ -202,10 +206,65 @@ class LakeReader:
         rows = self._query("SELECT * FROM geometri WHERE level = $level ORDER BY kode", {"level": level})
         return feature_collection(rows)
 
+    def case_list(self, scope: Scope, kelurahan: str, period: str, *, rw: str | None = None, rt: str | None = None,
+                  reveal: bool = False, full_ids: bool = False, wider: bool = False) -> pd.DataFrame:
+        """Families to work on in one kelurahan. Names, addresses and IDs are masked unless `reveal`;
+        whole NIK / No KK only with `full_ids` for roles whose task needs them. Every revealed view is
+        audited with its row count."""
+        scope.check(kelurahan)
+        if kelurahan.count(".") != 3:
+            raise OutOfScope("Daftar keluarga dibuka per kelurahan.")
+        if not scope.names:
+            raise OutOfScope("Peran Anda tidak diizinkan melihat daftar keluarga.")
+        if full_ids and not scope.full_ids:
+            raise OutOfScope("Peran Anda tidak diizinkan melihat NIK dan No KK lengkap.")
+        rows = self._run("keluarga_sasaran", {
+            "periode": period, "kelurahan": kelurahan, "rw": rw, "rt": rt, "luas": wider, "pribadi": True,
+        })
+        if reveal and len(rows):
+            audit.record(self.settings, user=scope.user or "-", role=scope.role or "-", action="lihat_nama",
+                         scope=kelurahan, rows=len(rows),
+                         detail=f"{period}{' RW ' + rw if rw else ''}{' RT ' + rt if rt else ''}"
+                         + (", NIK lengkap" if full_ids else ""))
+        if not reveal:
+            rows["nama_kepala"] = rows["nama_kepala"].map(casework.mask_name)
+            rows["alamat"] = rows["alamat"].map(casework.mask_address)
+        if not (reveal and full_ids):
+            rows["no_kk"] = rows["no_kk"].map(casework.mask_id)
+            rows["nik_kepala"] = rows["nik_kepala"].map(casework.mask_id)
+        return rows
+
     def region_names(self) -> dict[str, str]:
         """Official names of the city, its kecamatan and kelurahan (public reference data)."""
         rows = self._query("SELECT kode, nama FROM wilayah")
         return dict(zip(rows["kode"], rows["nama"]))
+
+    # ---- evaluation
+
+    def _evaluation_prefix(self, scope: Scope, area: str | None) -> str:
+        """The area's code as a query prefix ('' for the city); refuses areas outside the scope and
+        lakes published before the evaluation tables existed."""
+        self._ensure()
+        if "evaluasi_sel" not in self.manifest.get("tabel", {}):
+            raise lake.NoLake(
+                "Versi data ini belum memuat evaluasi program. Terbitkan ulang data (python -m pipelines publish)."
+            )
+        if area is None:
+            return scope.prefix
+        scope.check(area)
+        return "" if level_of(area) == "kota" else area
+
+    def evaluation_cells(self, scope: Scope, *, area: str | None = None) -> pd.DataFrame:
+        """Outcome cells (counts per stratum, never family rows) for families living in the area."""
+        return self._run("evaluasi_sel", {"prefix": self._evaluation_prefix(scope, area)})
+
+    def programme_outputs(self, scope: Scope, *, area: str | None = None) -> pd.DataFrame:
+        """Outputs, reach and targeting per programme, kelurahan and period in the area."""
+        return self._run("evaluasi_keluaran", {"prefix": self._evaluation_prefix(scope, area)})
+
+    def contributions(self, scope: Scope, *, area: str | None = None) -> pd.DataFrame:
+        """Partner contributions (CSR, Baznas, community) reported in the area."""
+        return self._run("kontribusi_mitra", {"prefix": self._evaluation_prefix(scope, area)})
 
 
 _readers: dict[str, LakeReader] = {}

@@ -3,9 +3,11 @@
 import pandas as pd
 import streamlit as st
 
+from pipelines import casework
 from pipelines.formatting import angka, persen, tanggal
 from pipelines.insights import stale_data
 from pipelines.periods import period_bounds, period_label
+from pipelines.settings import get_settings
 from ui import data, downloads, nav, widgets
 
 ctx = nav.context()
@@ -90,3 +92,17 @@ downloads.table(
     area=area,
     key="kualitas_tabel",
 )
+
+followups = casework.latest(get_settings(), kode_prefix=None if area.count(".") == 1 else area)
+if followups:
+    st.markdown("#### Tindak lanjut lurah")
+    latest = pd.DataFrame([f.__dict__ for f in followups.values()])
+    counts = latest.pivot_table(
+        index="kode_kelurahan", columns="status", values="kk_hash", aggfunc="count", fill_value=0
+    )
+    names = dict(zip(rows["kode_kelurahan"], rows["nama_kelurahan"]))
+    counts.index = [names.get(k, k) for k in counts.index]
+    st.dataframe(counts.rename(columns=casework.STATUSES), width="stretch")
+    fix = latest[latest["status"].isin(casework.NEEDS_DATA_CORRECTION)]
+    if len(fix):
+        st.warning(f"{angka(len(fix))} keluarga dilaporkan pindah atau meninggal: perbaiki di unggahan berikutnya.")
