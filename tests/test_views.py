@@ -120,3 +120,12 @@ def test_link_to_another_area_is_refused_for_a_lurah(lake):
     text = texts(at)
     assert "di luar wilayah kewenangan Anda" in text
     assert "Ringkasan: Kelurahan Akcaya" in text
+
+
+def test_chart_png_is_prepared_on_request(lake):
+    at = app_as("pimpinan", page="views/peta.py")
+    assert not [b for b in at.get("download_button") if b.label == "Unduh PNG"]
+    [prepare] = [b for b in at.button if b.label == "Siapkan gambar PNG"]
+    prepare.click().run()
+    assert not failed(at)
+    assert [b for b in at.get("download_button") if b.label == "Unduh PNG"] or at.error

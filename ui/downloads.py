@@ -25,8 +25,19 @@ def _audit_export(account: Account, what: str, rows: int, area: str) -> None:
     )
 
 
-def table(frame: pd.DataFrame, *, name: str, account: Account, area: str, key: str, title: str | None = None) -> None:
-    """Excel and CSV of a table shown on the page (the rows the user already sees)."""
+def table(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    account: Account,
+    area: str,
+    key: str,
+    title: str | None = None,
+    consume: str | None = None,
+) -> None:
+    """Excel and CSV of a table shown on the page (the rows the user already sees).
+
+    `consume`: a session key popped when a file is taken, for downloads offered only once."""
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         "Unduh Excel",
@@ -35,7 +46,7 @@ def table(frame: pd.DataFrame, *, name: str, account: Account, area: str, key: s
         key=f"{key}_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click=_audit_export,
-        args=(account, f"{name} (Excel)", len(frame), area),
+        args=(account, f"{name} (Excel)", len(frame), area, consume),
         icon=":material/download:",
     )
     right.download_button(
@@ -45,7 +56,7 @@ def table(frame: pd.DataFrame, *, name: str, account: Account, area: str, key: s
         key=f"{key}_csv",
         mime="text/csv",
         on_click=_audit_export,
-        args=(account, f"{name} (CSV)", len(frame), area),
+        args=(account, f"{name} (CSV)", len(frame), area, consume),
         icon=":material/download:",
     )
 

@@ -128,6 +128,7 @@ if reveal:
             account=account,
             area=kelurahan,
             key="sasaran_unduh_tabel",
+            consume="sasaran_unduh",
         )
 else:
     st.caption("Unduhan daftar tersedia setelah nama ditampilkan.")

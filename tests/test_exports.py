@@ -1,0 +1,44 @@
+"""Downloads: Excel and CSV where no cell becomes a formula; charts as PNG offline."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from pipelines.exports import to_csv, to_xlsx
+
+HOSTILE = pd.DataFrame(
+    {
+        "Wilayah": ['=HYPERLINK("http://contoh","klik")', "+62 811", "-1+1", "@SUM(A1)", "Akcaya"],
+        "Keluarga": [1, 2, 3, 4, 1234567],
+    }
+)
+
+
+def test_excel_writes_formula_like_text_as_text():
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(HOSTILE, "Uji")))
+    ws = wb["Uji"]
+    cells = [ws.cell(row=r, column=1) for r in range(2, 7)]
+    assert [c.value for c in cells] == HOSTILE["Wilayah"].tolist()
+    assert all(c.data_type == "s" for c in cells)
+    assert ws.cell(row=6, column=2).value == 1234567
+
+
+def test_csv_prefixes_formula_like_text_with_an_apostrophe():
+    text = to_csv(HOSTILE).decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == '"Wilayah";"Keluarga"'
+    assert lines[1].startswith("\"'=HYPERLINK") and lines[2].startswith("\"'+62") and lines[4].startswith("\"'@SUM")
+    assert lines[5] == '"Akcaya";1234567'
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="kaleido needs Debian's chromium")
+def test_chart_png_renders_offline():
+    fig = go.Figure(go.Bar(x=[1, 2], y=["a", "b"], orientation="h"))
+    png = fig.to_image(format="png", width=400, height=300)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000
