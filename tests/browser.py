@@ -32,9 +32,11 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, extra_args: list[str] | None = None, before_start=None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        if before_start:
+            before_start(self.port)
         env = {**os.environ, "TKPKD_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
         self.log = open(data_dir / "streamlit.log", "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
@@ -50,6 +52,7 @@ class Server:
                 "127.0.0.1",
                 "--server.headless",
                 "true",
+                *(extra_args or []),
             ],
             cwd=ROOT,
             env=env,
