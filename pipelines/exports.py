@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import xlsxwriter
 
-from pipelines.ingest import write_csv_for_excel
+from pipelines.rejects import write_csv_for_excel
 
 
 def to_xlsx(frame: pd.DataFrame, sheet: str = "Data", *, title: str | None = None) -> bytes:

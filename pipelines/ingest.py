@@ -16,11 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
-
-from pipelines import registry
+from pipelines import registry, rejects
 from pipelines.cities import City
 from pipelines.clean import EXCLUDED_FILE, TYPED_FILE, clean, staged_select
 from pipelines.contracts import Contract, contract_for
@@ -28,7 +24,7 @@ from pipelines.db import connect
 from pipelines.lock import exclusive
 from pipelines.mapping import Mapping
 from pipelines.periods import require_period
-from pipelines.readers import FileRejected, RawTable, detect_file_type, read_any
+from pipelines.readers import FileRejected, detect_file_type, read_any
 from pipelines.settings import Settings, get_settings
 from pipelines.state import active_city
 
@@ -52,96 +48,6 @@ def sha256_of(path: Path) -> str:
         while chunk := fh.read(8 * 1024 * 1024):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Values Excel would run as formulas get a leading apostrophe (shown as text)."""
-    if pa.types.is_large_string(column.type):
-        column = pc.cast(column, pa.string())
-    if not pa.types.is_string(column.type):
-        return column
-    formula = pc.fill_null(pc.match_substring_regex(column, "^[=+\\-@\t\r]"), False)
-    return pc.if_else(formula, pc.binary_join_element_wise("'", column, ""), column)
-
-
-def write_csv_for_excel(table: pa.Table, target) -> None:
-    """UTF-8 with BOM and `;`: what Excel in an Indonesian locale opens correctly.
-
-    `target` is a path or a writable binary file object."""
-    cleaned = pa.table([_as_text(c) for c in table.columns], names=table.column_names)
-    fh = target.open("wb") if isinstance(target, Path) else target
-    try:
-        fh.write(b"\xef\xbb\xbf")
-        pacsv.write_csv(cleaned, fh, pacsv.WriteOptions(delimiter=";", quoting_style="needed"))
-    finally:
-        if isinstance(target, Path):
-            fh.close()
-
-
-def _problem_table(con, raw: RawTable, action_filter: str) -> pa.Table:
-    """Problems of one kind joined with the row as it was read, headers as in the file."""
-    originals = ", ".join(f"replace(s.c{i}, chr(1), '') AS c{i}" for i in range(len(raw.headers)))
-    table = con.sql(
-        f"""
-        SELECT p.baris, p.kolom, replace(p.nilai, chr(1), '') AS nilai, p.alasan, {originals}
-        FROM problems p LEFT JOIN src s ON s._baris = p.baris
-        WHERE p.tindakan {action_filter}
-        ORDER BY p.baris, p.kolom
-        """
-    ).to_arrow_table()
-    header_of = {name: raw.headers[pos] for name, pos in raw.columns.items()}
-    kolom = pc.cast(table.column("kolom"), pa.string()).to_pylist()
-    table = table.set_column(1, "kolom", pa.array([header_of.get(k, k) for k in kolom], pa.string()))
-    names = ["baris", "kolom", "nilai", "alasan"] + [
-        f"{h or f'kolom_{i + 1}'} (asli)" for i, h in enumerate(raw.headers)
-    ]
-    return table.rename_columns(_unique(names))
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        seen[n] = seen.get(n, 0) + 1
-        out.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
-    return out
-
-
-def _summarise(con, raw: RawTable) -> dict:
-    header_of = {name: raw.headers[pos] for name, pos in raw.columns.items()}
-    by_reason = con.execute(
-        """
-        SELECT kolom, regexp_replace(alasan, '(baris|terbaca|berisi) [0-9]+', '\\1 N', 'g') AS alasan,
-               count(DISTINCT baris) AS n
-        FROM problems WHERE tindakan = 'tolak' GROUP BY ALL ORDER BY n DESC, alasan
-        """
-    ).fetchall()
-    flagged = con.execute("SELECT count(*) FROM accepted WHERE _ditandai").fetchall()[0][0]
-    warnings = con.execute("SELECT count(*) FROM problems WHERE tindakan = 'peringatan'").fetchall()[0][0]
-    conflicts = con.execute("SELECT count(DISTINCT _kunci) FROM key_conflicts").fetchall()[0][0]
-    duplicates = con.execute("SELECT count(*) FROM exact_dupes").fetchall()[0][0]
-    rejected = con.execute("SELECT count(DISTINCT baris) FROM problems WHERE tindakan = 'tolak'").fetchall()[0][0]
-    accepted = con.execute("SELECT count(*) FROM accepted").fetchall()[0][0]
-    has_area = "kode_kelurahan" in [r[0] for r in con.execute("DESCRIBE typed").fetchall()]
-    per_area = con.execute(
-        """
-        SELECT t.kode_kelurahan, count(DISTINCT p.baris)
-        FROM problems p LEFT JOIN typed t ON t._baris = p.baris
-        WHERE p.tindakan = 'tolak' GROUP BY 1 ORDER BY 1 NULLS LAST
-        """
-        if has_area
-        else "SELECT NULL, count(DISTINCT baris) FROM problems WHERE tindakan = 'tolak' HAVING count(*) > 0"
-    ).fetchall()
-    return {
-        "rejected_by_kelurahan": {(k or "tidak_diketahui"): n for k, n in per_area},
-        "rows_accepted": accepted,
-        "rows_rejected": rejected,
-        "rejected_by_reason": {f"{header_of.get(k, k)}: {a}": n for k, a, n in by_reason},
-        "rows_flagged": flagged,
-        "warnings": warnings,
-        "conflicts": conflicts,
-        "exact_duplicates": duplicates,
-    }
 
 
 def ingest(
@@ -219,14 +125,14 @@ def _ingest_locked(
             result = clean(con, raw, contract, city, mapping, work)
             if result.rows_read == 0:
                 raise FileRejected("Berkas tidak berisi baris data di bawah judul kolom.")
-            summary = _summarise(con, raw)
-            rejects = _problem_table(con, raw, "= 'tolak'")
-            notes = _problem_table(con, raw, "<> 'tolak'")
+            summary = rejects.summarise(con, raw)
+            rejected = rejects.problem_table(con, raw, "= 'tolak'")
+            notes = rejects.problem_table(con, raw, "<> 'tolak'")
             if summary["rows_accepted"] == 0:
                 top = "; ".join(f"{r} ({n} baris)" for r, n in list(summary["rejected_by_reason"].items())[:3])
                 out = settings.staging_dir / "ditolak" / digest[:12]
                 out.mkdir(parents=True, exist_ok=True)
-                write_csv_for_excel(rejects, out / REJECTS_FILE)
+                rejects.write_csv_for_excel(rejected, out / REJECTS_FILE)
                 raise FileRejected(
                     f"Semua {result.rows_read} baris ditolak, berkas tidak dipakai. Alasan utama: {top}. "
                     f"Daftar lengkap: {out / REJECTS_FILE}"
@@ -236,8 +142,8 @@ def _ingest_locked(
             )
         finally:
             con.close()
-        write_csv_for_excel(rejects, work / REJECTS_FILE)
-        write_csv_for_excel(notes, work / NOTES_FILE)
+        rejects.write_csv_for_excel(rejected, work / REJECTS_FILE)
+        rejects.write_csv_for_excel(notes, work / NOTES_FILE)
         stored = _store_raw(settings, file, source, period, digest, file_type)
         mapping_copy = None
         if mapping_file:

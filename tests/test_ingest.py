@@ -10,7 +10,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from pipelines import readers, registry
+from pipelines import filetype, registry
 from pipelines.ingest import ingest, read_staged
 from pipelines.readers import FileRejected
 from tests.builders import KELUARGA_HEADER, keluarga_row, kk, nik, write_csv, write_xlsx
@@ -306,7 +306,7 @@ def test_zip_bomb_is_refused_before_inflating(settings, tmp_path):
 
 
 def test_file_over_the_size_limit_is_refused(settings, tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(filetype, "MAX_UPLOAD_BYTES", 100)
     path = write_csv(tmp_path / "besar.csv", KELUARGA_HEADER, [keluarga_row(i) for i in range(10)])
     _assert_refused(settings, path, "terlalu besar")
 

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from pipelines import audit, lake, readers, registry
+from pipelines import audit, filetype, lake, registry
 from pipelines.publish import publish
 from tests.apptest import app_as, create_users, failed, texts
 from tests.builders import KELUARGA_HEADER, keluarga_row, write_csv, write_xlsx
@@ -116,7 +116,7 @@ def test_bad_file_is_refused_with_a_clear_message_and_nothing_changes(lake_ready
 
 
 def test_file_over_the_size_limit_is_refused(lake_ready, tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_UPLOAD_BYTES", 200)
+    monkeypatch.setattr(filetype, "MAX_UPLOAD_BYTES", 200)
     path = write_csv(tmp_path / "besar.csv", KELUARGA_HEADER, [keluarga_row(i) for i in range(20)])
     at = upload(app_as("analis", page="views/unggah.py"), "besar.csv", path.read_bytes())
     assert "terlalu besar" in " ".join(str(e.value) for e in at.error)

@@ -1,0 +1,151 @@
+"""XLSX/XLS, read with python-calamine (no network, unlike DuckDB's excel extension).
+
+Each cell keeps its type: a number in a NIK or No KK column has lost digits to Excel and
+is marked so the cleaning step rejects it instead of repairing it. The header row may sit
+under a title block, inside merged cells, or under a merged group ("Kriteria" over 1..8).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import python_calamine as pc
+
+from pipelines.contracts import Contract, Kind
+from pipelines.filetype import FileRejected
+from pipelines.headers import RawTable, best_header, match_headers, require_columns
+from pipelines.mapping import Mapping
+from pipelines.settings import HEADER_SCAN_ROWS
+
+# Marks a cell Excel stored as a number in an ID column; never appears in text.
+EXCEL_NUMBER_MARK = "\x01"
+
+
+def _cell_text(value, is_id: bool) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, (int, float)):
+        if is_id:
+            return EXCEL_NUMBER_MARK + (f"{int(value)}" if float(value).is_integer() else repr(value))
+        if isinstance(value, float) and not value.is_integer():
+            # Comma decimal, so '1.125' can never be read as Indonesian thousands.
+            return repr(value).replace(".", ",")
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value)
+
+
+def _fill_merged(rows: list[list], merged: list[tuple[tuple[int, int], tuple[int, int]]], limit: int) -> None:
+    """Copy a merged cell's value into every cell it covers (header rows only)."""
+    for (r0, c0), (r1, c1) in merged or ():
+        if r0 >= limit or r0 >= len(rows):
+            continue
+        value = rows[r0][c0] if c0 < len(rows[r0]) else ""
+        for r in range(r0, min(r1, limit - 1, len(rows) - 1) + 1):
+            for c in range(c0, min(c1, len(rows[r]) - 1) + 1):
+                if rows[r][c] in ("", None):
+                    rows[r][c] = value
+
+
+def _header_cells(rows: list[list], idx: int) -> list[str]:
+    """Header text; a sub-header under a merged group also tries 'group sub' (e.g. 'Kriteria 1')."""
+    return [str(c).strip() if c is not None else "" for c in rows[idx]]
+
+
+def _with_parents(rows: list[list], idx: int, contract: Contract, mapping: Mapping | None) -> tuple[list[str], dict]:
+    cells = _header_cells(rows, idx)
+    found = match_headers(cells, contract, mapping)
+    if idx == 0:
+        return cells, found
+    parents = _header_cells(rows, idx - 1)
+    combined = [
+        f"{p} {c}".strip() if pos not in found.values() and p and p != c else c
+        for pos, (p, c) in enumerate(zip(parents + [""] * len(cells), cells))
+    ]
+    found2 = match_headers(combined, contract, mapping)
+    if len(found2) > len(found):
+        return combined, found2
+    return cells, found
+
+
+def read_excel(
+    con: duckdb.DuckDBPyConnection, path: Path, contract: Contract, mapping: Mapping | None, sheet: str | None
+) -> RawTable:
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise FileRejected(
+            "Berkas Excel tidak bisa dibaca (rusak, terenkripsi, atau bukan Excel). Simpan ulang sebagai .xlsx."
+        ) from exc
+    wanted = sheet or (mapping.sheet if mapping else None)
+    names = [m.name for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")] or wb.sheet_names
+    if wanted and wanted not in wb.sheet_names:
+        raise FileRejected(f"Lembar '{wanted}' tidak ada. Lembar yang tersedia: {', '.join(wb.sheet_names)}.")
+    best: tuple[int, str | None, int, list[str], dict, list[list]] = (-1, None, -1, [], {}, [])
+    for name in [wanted] if wanted else names:
+        ws = wb.get_sheet_by_name(name)
+        head = ws.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS + 2)
+        head = [list(r) for r in head]
+        _fill_merged(head, ws.merged_cell_ranges or [], HEADER_SCAN_ROWS + 2)
+        if mapping and mapping.header_row:
+            idx = mapping.header_row - 1
+            headers, found = _with_parents(head, idx, contract, mapping) if idx < len(head) else ([], {})
+        else:
+            idx, found = best_header([[str(c) for c in r] for r in head], contract, mapping)
+            headers, found = _with_parents(head, idx, contract, mapping) if idx >= 0 else ([], {})
+        if len(found) > best[0]:
+            best = (len(found), name, idx, headers, found, head)
+    nfound, name, idx, headers, found, _ = best
+    if nfound <= 0:
+        raise FileRejected(
+            f"Tidak ada lembar berisi judul kolom {contract.label} (diperiksa: {', '.join(names)}). "
+            "Pilih lembar yang benar atau buat berkas pemetaan."
+        )
+    require_columns(found, contract, headers, f" di lembar '{name}'")
+    ws = wb.get_sheet_by_name(name)
+    ncols = len(headers)
+    id_positions = {pos for col, pos in found.items() if contract.column(col).kind is Kind.ID16}
+    columns: list[list[str | None]] = [[] for _ in range(ncols)]
+    numbers: list[int] = []
+    nfields: list[int] = []
+    # Data starts below the header; with a title block above it the sheet's own
+    # start row shifts every index, so row numbers are computed from ws.start.
+    first_row = ws.start[0] if ws.start else 0
+    for offset, row in enumerate(ws.iter_rows()):
+        if offset <= idx:
+            continue
+        numbers.append(first_row + offset + 1)
+        nfields.append(ncols)
+        for pos in range(ncols):
+            value = row[pos] if pos < len(row) else None
+            columns[pos].append(_cell_text(value, pos in id_positions))
+    table = pa.table(
+        {
+            "_baris": pa.array(numbers, pa.int32()),
+            "_nfields": pa.array(nfields, pa.int64()),
+            **{f"c{i}": pa.array(columns[i], pa.string()) for i in range(ncols)},
+        }
+    )
+    con.register("excel_rows", table)
+    con.execute("CREATE OR REPLACE TEMP TABLE src AS SELECT * FROM excel_rows")
+    con.unregister("excel_rows")
+    return RawTable(
+        headers=headers,
+        columns=found,
+        header_row=(first_row + idx + 1),
+        file_type="xlsx",
+        sheet=name,
+        unmapped_headers=[h for i, h in enumerate(headers) if i not in found.values() and str(h).strip()],
+    )
