@@ -65,6 +65,9 @@ def perubahan(now, before, *, relative: bool = True) -> str | None:
         if before == 0:
             return None if now == 0 else "baru muncul"
         change = (now - before) / before
-        return ("+" if change > 0 else "") + persen(change, 0) if abs(change) >= 0.005 else "tetap"
+        if abs(change) < 0.0005:
+            return "tetap"
+        # Small moves keep a decimal, so "-0,3%" is not shown as no change at all.
+        return ("+" if change > 0 else "") + persen(change, 1 if abs(change) < 0.01 else 0)
     diff = now - before
     return ("+" if diff > 0 else "") + angka(diff) if diff else "tetap"

@@ -79,7 +79,13 @@ if len(changes):
             )
 
 st.markdown("#### Peringatan dini")
-warnings = insights.worsening(children, period, periods) if len(children) else []
+# Watch kelurahan even from the city or a kecamatan: that is where a lurah can act.
+if level in ("kota", "kecamatan"):
+    watched = data.indicators(scope, level="kelurahan")
+    watched = watched[watched["kode_wilayah"].str.startswith(area + ".")] if level == "kecamatan" else watched
+else:
+    watched = children
+warnings = insights.worsening(watched, period, periods) if len(watched) else []
 warnings += insights.stale_data(data.quality(scope, period=period), period)
 warnings += insights.late_programmes(data.programmes(scope, period=period), period)
 cards.warning_list(warnings)
