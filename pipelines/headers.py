@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from pipelines.contracts import Contract, normalize_header
 from pipelines.filetype import FileRejected
@@ -27,12 +28,19 @@ class RawTable:
         return self.headers[self.columns[column]]
 
 
-def match_headers(cells: list[str], contract: Contract, mapping: Mapping | None) -> dict[str, int]:
-    """Contract column -> position, for one candidate header row."""
+@cache
+def _alias_lookup(contract: Contract) -> dict[str, list[tuple[int, str]]]:
+    """Normal form of every alias -> (rank of the alias, contract column)."""
     lookup: dict[str, list[tuple[int, str]]] = {}
     for col in contract.columns:
         for rank, alias in enumerate(col.aliases):
             lookup.setdefault(normalize_header(alias), []).append((rank, col.name))
+    return lookup
+
+
+def match_headers(cells: list[str], contract: Contract, mapping: Mapping | None) -> dict[str, int]:
+    """Contract column -> position, for one candidate header row."""
+    lookup = _alias_lookup(contract)
     explicit = {normalize_header(k): v for k, v in (mapping.columns if mapping else {}).items()}
     found: dict[str, int] = {}
     candidates: list[tuple[int, int, str]] = []
