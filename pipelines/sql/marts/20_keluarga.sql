@@ -88,7 +88,6 @@ SELECT
     def_tanpa_jaminan_kesehatan(jaminan_kesehatan) AS tanpa_jaminan_kesehatan,
     def_rawan_pangan(rawan_pangan) AS rawan_pangan,
     def_tanpa_listrik(penerangan) AS tanpa_listrik,
-    lantai, dinding, atap, luas_lantai, sumber_air, sanitasi, penerangan, jaminan_kesehatan,
     program,
     len(program) > 0 AS menerima_program,
     nilai_bantuan,
@@ -103,15 +102,14 @@ SELECT
     _alasan_tanda AS alasan_verifikasi,
     sumber_data,
     coalesce(tanggal_pemutakhiran, diunggah_pada::DATE) AS diperbarui,
-    lintang, bujur,
-    _unggahan AS unggahan,
     _urutan AS urutan_unggahan,
     _baris AS baris_sumber
 FROM lengkap;
 
 CREATE OR REPLACE TEMP VIEW keluarga_pribadi AS
-SELECT periode, kk_hash, no_kk, nik_kepala, nama_kepala, alamat, kode_kelurahan, rw, rt, _urutan AS urutan_unggahan,
-       _baris AS baris_sumber
+-- The house's geotag is personal data too: it stays here, with the name and address.
+SELECT periode, kk_hash, no_kk, nik_kepala, nama_kepala, alamat, lintang, bujur, kode_kelurahan, rw, rt,
+       _urutan AS urutan_unggahan, _baris AS baris_sumber
 FROM keluarga_dasar;
 
 -- Step anggota_out: members, with age at the end of the period.

@@ -90,7 +90,7 @@ LEFT JOIN (
 CREATE OR REPLACE TEMP TABLE kualitas AS
 WITH terakhir AS (
     SELECT k.periode, k.kode_kelurahan, arg_max(u.id, u.urutan) AS unggahan_terakhir
-    FROM keluarga_final k JOIN unggahan u ON u.id = k.unggahan
+    FROM keluarga_final k JOIN unggahan u ON u.urutan = k.urutan_unggahan
     GROUP BY ALL
 )
 SELECT w.kode AS kode_kelurahan, w.nama AS nama_kelurahan, w.kode_induk AS kode_kecamatan, p.periode,
