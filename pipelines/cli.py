@@ -63,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     summ.add_argument("--level", choices=LEVELS, default="kelurahan")
     summ.add_argument("--json", action="store_true")
 
+    ev = sub.add_parser("evaluasi", help="evaluasi program: keluaran, hasil, biaya per hasil, ketepatan sasaran")
+    ev.add_argument("--period", required=True, help="periode, mis. 2025-Q4 atau Triwulan IV 2025")
+    ev.add_argument("--json", action="store_true")
+
     st = sub.add_parser("status", help="versi terbit dan daftar unggahan")
     st.add_argument("--json", action="store_true")
 
@@ -169,6 +173,19 @@ def _cmd_summary(args) -> int:
             f"{angka(r['jumlah_jiwa'] or 0):>10}{angka(r['keluarga_fakir_miskin']):>7}{angka(r['keluarga_desil_1_4']):>11}"
         )
     print("\n".join(out))
+    return 0
+
+
+def _cmd_evaluasi(args) -> int:
+    from pipelines.evaluation import evaluate
+    from pipelines.evaluation_report import lines, records
+    from pipelines.periods import require_period
+    from pipelines.read import Scope, reader
+
+    lake_reader = reader()
+    code, name = lake_reader.city()
+    ev = evaluate(lake_reader, Scope.whole_city(), require_period(args.period))
+    _print(records(ev, name), args.json, "\n".join(lines(ev, name)))
     return 0
 
 
@@ -291,6 +308,7 @@ COMMANDS = {
     "rollback": _cmd_rollback,
     "demo": _cmd_demo,
     "summary": _cmd_summary,
+    "evaluasi": _cmd_evaluasi,
     "status": _cmd_status,
     "withdraw": _cmd_withdraw,
     "users": _cmd_users,

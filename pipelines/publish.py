@@ -55,6 +55,13 @@ OUTPUTS = (
     ("unggahan", "unggahan_out", "urutan"),
     ("wilayah", "wilayah_ref", "kode"),
     ("geometri", "geometri_ref", "level, kode"),
+    # Programme evaluation (sql/marts/50_evaluasi.sql): every key column orders the rows.
+    (
+        "evaluasi_sel",
+        "evaluasi_sel",
+        "kode_program, hasil, periode_kohort, kode_kecamatan, kode_kelurahan, desil_awal, fm_awal, butuh_awal",
+    ),
+    ("evaluasi_keluaran", "evaluasi_keluaran", "periode, kode_program, kode_kecamatan, kode_kelurahan"),
 )
 
 
@@ -302,6 +309,7 @@ def _build(settings: Settings, city: City, entries: list[dict], version: str, wo
             )
         _run_sql(con, "30_indikator.sql", {"kode_kota": city.kode, "pakai_rw": city.pakai_rw})
         _run_sql(con, "40_keluaran.sql")
+        _run_sql(con, "50_evaluasi.sql")
         for name, source, order in OUTPUTS:
             tables[name] = _write(con, work, name, source, order)
         periods_out = [r[0] for r in con.execute("SELECT DISTINCT periode FROM keluarga_final ORDER BY 1").fetchall()]

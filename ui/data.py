@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from pipelines import lake
+from pipelines.evaluation import Evaluation, evaluate
 from pipelines.read import LakeReader, Scope, reader
 from pipelines.settings import get_settings
 
@@ -111,3 +112,13 @@ def _names(version: str) -> dict[str, str]:
 
 def region_names() -> dict[str, str]:
     return _names(version())
+
+
+@st.cache_data(**CACHE)
+def _evaluation(prefix: str | None, names: bool, version: str, area: str, period: str) -> Evaluation:
+    return evaluate(lake_reader(), Scope(prefix, names), period, area=area)
+
+
+def evaluation(scope: Scope, area: str, period: str) -> Evaluation:
+    """The programme evaluation of an area and period (outputs, outcomes, impact, targeting)."""
+    return _evaluation(scope.kode_wilayah, scope.names, version(), area, period)

@@ -1,0 +1,53 @@
+"""The Evaluasi page in Debian's Chromium: the quadrant chart draws and the answers read as on a projector."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pipelines.settings import Settings
+from tests.apptest import PASSWORD, create_users
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, Server, login, shot, wait_idle
+from tests.test_evaluation import make_programme_city
+
+pytestmark = pytest.mark.browser
+playwright = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser_evaluasi")
+    os.environ["TKPKD_HASH_KEY"] = "00" * 32
+    settings = Settings(root / "data", None, "500MB", 2)
+    make_programme_city(settings, root)
+    create_users(settings)
+    srv = Server(settings.data_dir)
+    yield srv
+    srv.stop()
+
+
+def test_evaluation_page_draws_the_quadrants_and_answers(server):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # Tall enough that the whole first tab is in the screenshot (Streamlit scrolls inside the page).
+        page = browser.new_page(viewport={"width": 1440, "height": 2200}, locale="id-ID")
+        login(page, server.url, "pimpinan", PASSWORD, "evaluasi")
+        wait_idle(page)
+        page.get_by_text("Jawaban singkat untuk rapat").wait_for(timeout=30000)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=30000)
+        page.wait_for_timeout(1000)
+        body = page.inner_text("body")
+        assert "Output tinggi, dampak rendah" in body and "Output tinggi, dampak tinggi" in body
+        assert "Rp25,0 juta" in body
+        points = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => [t.name, t.text])")
+        assert ["Output tinggi, dampak rendah", ["SOS"]] in points
+        shot(page, "evaluasi")
+        page.get_by_role("tab", name="Ketepatan sasaran").click()
+        page.get_by_text("Siapa yang terlewat").wait_for(timeout=30000)
+        page.wait_for_timeout(1000)
+        shot(page, "evaluasi_sasaran")
+        browser.close()
