@@ -129,3 +129,14 @@ def test_chart_png_is_prepared_on_request(lake):
     prepare.click().run()
     assert not failed(at)
     assert [b for b in at.get("download_button") if b.label == "Unduh PNG"] or at.error
+
+
+def test_a_lake_from_an_older_release_asks_for_a_republish(lake):
+    from pipelines import lake as lake_module
+
+    manifest = lake_module.read_manifest(lake)
+    del manifest["tabel"]["evaluasi_sel"]
+    lake_module.switch_to(lake, manifest)
+    at = app_as("pimpinan")
+    assert not failed(at)
+    assert "terbitkan ulang" in texts(at).lower()

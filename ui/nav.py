@@ -11,6 +11,7 @@ import streamlit as st
 from pipelines import audit, lake
 from pipelines.accounts import ROLES, Account
 from pipelines.formatting import tanggal
+from pipelines.publish import FAMILY_OUTPUTS, OUTPUTS
 from pipelines.read import OutOfScope
 from pipelines.settings import get_settings
 from ui import auth, data, widgets
@@ -114,6 +115,12 @@ def context() -> Context:
 
 def require_lake(ctx: Context) -> None:
     if data.has_lake():
+        missing = {name for name, _, _ in FAMILY_OUTPUTS + OUTPUTS} - set(data.manifest()["tabel"])
+        if missing:
+            # A lake published by an older release lacks tables this release reads.
+            st.warning("Data terbit dibuat oleh versi aplikasi sebelumnya. Minta analis menerbitkan ulang "
+                       "(halaman Unggah data, tombol Terbitkan, atau `python -m pipelines publish`).")
+            st.stop()
         return
     if "unggah" in ROLES[ctx.account.peran].pages:
         st.info("Belum ada data yang diterbitkan. Unggah data keluarga di halaman **Unggah data**, lalu terbitkan.")

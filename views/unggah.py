@@ -162,7 +162,7 @@ if pending:
 else:
     st.caption("Tidak ada unggahan baru sejak versi terakhir.")
 left, right = st.columns(2)
-if left.button("Terbitkan versi baru", type="primary", disabled=not pending, key="unggah_terbitkan"):
+if left.button("Terbitkan versi baru", type="primary", disabled=not active, key="unggah_terbitkan"):
     try:
         with st.spinner("Menyusun versi baru..."):
             new = publish(settings=settings, user=account.username)
