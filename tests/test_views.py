@@ -139,4 +139,4 @@ def test_a_lake_from_an_older_release_asks_for_a_republish(lake):
     lake_module.switch_to(lake, manifest)
     at = app_as("pimpinan")
     assert not failed(at)
-    assert "terbitkan ulang" in texts(at).lower()
+    assert "menerbitkan ulang" in texts(at)
