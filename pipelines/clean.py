@@ -28,7 +28,7 @@ from pipelines.cities import City
 from pipelines.contracts import Column, Contract, Kind, OnInvalid
 from pipelines.mapping import Mapping
 from pipelines.readers import RawTable
-from pipelines.value_maps import build_maps, lit
+from pipelines.value_maps import build_maps, has_map, lit
 
 SQL_DIR = resources.files("pipelines") / "sql"
 # The staging folder of an upload: every typed row, and the rows excluded from it
@@ -107,27 +107,44 @@ def _stage(con: duckdb.DuckDBPyConnection, raw: RawTable, contract: Contract, ma
             selects.append(f"coalesce(vm{i}.ke, {src}) AS {col.name}")
         else:
             selects.append(f"{src} AS {col.name}")
-    # The first non-empty cell of the row as read, contract column or not (a footer's JUMLAH
-    # often sits in a leading "No" column the contract does not use).
-    raw_cells = ", ".join(f"nullif(trim(s.c{i}), '')" for i in range(len(raw.headers)))
-    selects.append(f"coalesce({raw_cells}) AS _sel_pertama")
     con.execute(f"CREATE OR REPLACE TEMP VIEW staged AS SELECT {', '.join(selects)} FROM src s {' '.join(joins)}")
 
 
-def _skip_blank_and_footer(con: duckdb.DuckDBPyConnection, contract: Contract) -> list[tuple[int, str]]:
-    """Blank rows and a JUMLAH/TOTAL footer are not data; they are counted, not loaded."""
-    names = contract.names
-    all_empty = " AND ".join(f"clean_text({n}) IS NULL" for n in names)
-    keys = [c.name for c in contract.columns if c.kind is Kind.ID16] or [contract.columns[0].name]
-    # A footer carries no ID: its first cell is the word JUMLAH/TOTAL, often in the ID column.
-    no_id = " AND ".join(f"NOT regexp_matches(coalesce(id_digits({k}), ''), '^[0-9]{{16}}$')" for k in keys)
+def _skip_blank_and_footer(con: duckdb.DuckDBPyConnection, contract: Contract, raw: RawTable) -> list[tuple[int, str]]:
+    """Blank rows and a JUMLAH/TOTAL footer are not data; they are counted, not loaded.
+
+    Blank: every contract column empty (a pre-numbered empty template row is blank too).
+    Footer: the row's first non-empty cell, contract column or not (JUMLAH often sits in a
+    leading "No" column), starts with JUMLAH/TOTAL, and the row holds no 16-digit ID.
+    Either kind of row has an empty or odd value in the first required column, so only those
+    rows are examined closely: one cheap test per row on files of millions of rows."""
+    required = next(c for c in contract.columns if c.required and c.name in raw.columns)
+    first = f"s.c{raw.columns[required.name]}"
+    if required.kind is Kind.ID16:
+        odd = f"kosong({first}) OR NOT regexp_full_match({first}, '[0-9]{{16}}')"
+    else:
+        odd = f"kosong({first}) OR regexp_matches(lower({first}), '^\\s*(jumlah|total|grand|sub)')"
+    mapped = ", ".join(f"s.c{pos}" for pos in raw.columns.values())
+    every = ", ".join(f"s.c{i}" for i in range(len(raw.headers)))
+    ids = [f"s.c{raw.columns[c.name]}" for c in contract.columns if c.kind is Kind.ID16 and c.name in raw.columns]
+    no_id = " AND ".join(f"NOT regexp_matches(coalesce(id_digits({c}), ''), '^[0-9]{{16}}$')" for c in ids) or "true"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE skipped AS
-        SELECT _baris, CASE WHEN {all_empty} THEN 'baris kosong' ELSE 'baris jumlah/total' END AS alasan
-        FROM staged
-        WHERE ({all_empty})
-           OR ({no_id} AND regexp_matches(lower(_sel_pertama), '^(jumlah|total|grand total|sub ?total)\\b'))
+        WITH calon AS (
+            SELECT s._baris,
+                   lower(trim(concat_ws(' ', {mapped}))) AS kontrak,
+                   lower(trim(concat_ws(' ', {every}))) AS semua,
+                   {no_id} AS tanpa_id
+            FROM src s
+            WHERE {odd}
+        )
+        SELECT _baris,
+               CASE WHEN regexp_matches(kontrak, '^[\\s.\\-]*$') THEN 'baris kosong' ELSE 'baris jumlah/total' END
+                   AS alasan
+        FROM calon
+        WHERE regexp_matches(kontrak, '^[\\s.\\-]*$')
+           OR (tanpa_id AND regexp_matches(semua, '^(jumlah|total|grand total|sub ?total)\\b'))
         """
     )
     return con.execute("SELECT _baris, alasan FROM skipped ORDER BY _baris").fetchall()
@@ -148,7 +165,16 @@ def _column_sql(col: Column, present: bool, selects: list[str], joins: list[str]
     raw_val = f"b.{col.name}"
     missing_action = OnInvalid.FLAG if col.on_invalid is OnInvalid.FLAG else OnInvalid.REJECT
     if col.required:
-        problems.append(_problem(col.name, raw_val, "'wajib diisi'", missing_action, f"clean_text({raw_val}) IS NULL"))
+        # Cheapest sign of an empty value: an ID's own check (once per row), a value map (once per
+        # distinct value: no entry, or neither value nor problem), else the kosong rule per row.
+        m = f"m_{col.name}"
+        if col.kind is Kind.ID16:
+            missing = f"b._p_{col.name} = 'kosong'"
+        elif present and has_map(col):
+            missing = f"{m}.r IS NULL OR ({m}.v IS NULL AND {m}.p IS NULL)"
+        else:
+            missing = f"kosong({raw_val})"
+        problems.append(_problem(col.name, raw_val, "'wajib diisi'", missing_action, missing))
     if col.kind is Kind.ID16:
         p = f"b._p_{col.name}"
         selects.append(f"CASE WHEN {p} IS NULL THEN id_digits({raw_val}) END AS {out}")
@@ -191,8 +217,9 @@ def _column_sql(col: Column, present: bool, selects: list[str], joins: list[str]
 
 def _typed_sql(contract: Contract, raw: RawTable) -> str:
     ids = [c for c in contract.columns if c.kind is Kind.ID16 and c.name in raw.columns]
-    # Each ID is checked once per row (the check is the costliest rule).
-    id_checks = "".join(f", {_id_rule(c)}(s.{c.name}) AS _p_{c.name}" for c in ids)
+    # The ID checks (the costliest rules) come from table id_checks, computed once per row:
+    # inlined, they would be re-evaluated at every reference.
+    id_checks = "".join(f", i._p_{c.name}" for c in ids)
     missing_ids = "".join(
         f", 'kosong' AS _p_{c.name}" for c in contract.columns if c.kind is Kind.ID16 and c.name not in raw.columns
     )
@@ -222,11 +249,14 @@ def _typed_sql(contract: Contract, raw: RawTable) -> str:
                 none_valid,
             )
         )
-    any_problem = " OR ".join(f"coalesce({cond}, false)" for cond, _ in problems)
+    # NULL conditions leave the OR NULL, which CASE reads as false: no coalesce needed.
+    any_problem = " OR ".join(f"({cond})" for cond, _ in problems)
     records = ", ".join(f"CASE WHEN {cond} THEN {struct} END" for cond, struct in problems)
     return f"""
         WITH b AS (
-            SELECT s.*{id_checks}{missing_ids} FROM staged s ANTI JOIN skipped k ON k._baris = s._baris
+            SELECT s.*{id_checks}{missing_ids} FROM staged s
+            JOIN id_checks i ON i._baris = s._baris
+            ANTI JOIN skipped k ON k._baris = s._baris
         )
         SELECT {", ".join(selects)},
                CASE WHEN {any_problem} THEN list_filter([{records}], lambda x: x IS NOT NULL) END AS _masalah
@@ -270,8 +300,11 @@ def clean(
     load_macros(con)
     rows_total = con.execute("SELECT count(*) FROM src").fetchall()[0][0] + len(raw.bad_lines)
     _stage(con, raw, contract, mapping)
-    skipped = _skip_blank_and_footer(con, contract)
+    skipped = _skip_blank_and_footer(con, contract, raw)
     build_maps(con, contract, raw, city)
+    ids = [c for c in contract.columns if c.kind is Kind.ID16 and c.name in raw.columns]
+    checks = "".join(f", {_id_rule(c)}({c.name}) AS _p_{c.name}" for c in ids)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE id_checks AS SELECT _baris{checks} FROM staged")
     typed_file = work / TYPED_FILE
     con.execute(f"COPY ({_typed_sql(contract, raw)}) TO '{typed_file}' (FORMAT parquet, COMPRESSION zstd)")
     con.execute(f"CREATE OR REPLACE TEMP VIEW typed AS SELECT * FROM read_parquet('{typed_file}')")

@@ -45,8 +45,9 @@ def has_map(col: Column) -> bool:
 
 
 def _distinct(con: duckdb.DuckDBPyConnection, *columns: str) -> list[tuple]:
+    """Distinct non-missing values (missing-value checks run on the distinct values only)."""
     cols = ", ".join(columns)
-    return con.execute(f"SELECT DISTINCT {cols} FROM staged WHERE clean_text({columns[0]}) IS NOT NULL").fetchall()
+    return con.execute(f"SELECT * FROM (SELECT DISTINCT {cols} FROM staged) WHERE NOT kosong({columns[0]})").fetchall()
 
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple], width: int) -> None:

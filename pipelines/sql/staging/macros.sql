@@ -2,22 +2,34 @@
 -- returns the clean value, or NULL when the value is missing or cannot be read. The
 -- *_problem macros return the reason (Bahasa Indonesia) a value is invalid, or NULL.
 
--- Rule teks: trim and collapse spaces; '-', 'NULL', '#N/A' and similar placeholders are missing.
--- The common case (already clean text) is recognised without a regular expression.
+-- Rule kosong: a missing value: empty, only spaces, or a placeholder exports write for "no data"
+-- ('-', 'NULL', '#N/A', ...). A list rather than a pattern: it runs on every cell.
+CREATE OR REPLACE MACRO kosong(x) AS
+    CASE
+        WHEN x IS NULL THEN true
+        -- Placeholders are short; longer text is missing only when it is all spaces, which its
+        -- first character already tells for almost every value.
+        WHEN length(x) > 9 THEN CASE WHEN ascii(x) > 32 THEN false ELSE trim(x) = '' END
+        ELSE lower(trim(x)) IN ('', '-', '--', '---', '.', '..', '...', 'null', 'none', 'nan', 'n/a', 'na',
+                                '#n/a', '#na', '#ref!', '#value!', '#div/0!')
+    END;
+
+-- Rule teks: trim and collapse spaces; missing values (rule kosong) are NULL. The common case
+-- (already clean text) is recognised without a regular expression.
 CREATE OR REPLACE MACRO clean_text(x) AS
     CASE
-        WHEN x IS NULL THEN NULL
-        WHEN length(x) <= 9 AND regexp_matches(trim(x), '^(?i)(-+|\.+|null|none|nan|n/?a|#n/?a|#ref!|#value!|#div/0!)?$') THEN NULL
+        WHEN kosong(x) THEN NULL
         WHEN x = trim(x) AND strpos(x, '  ') = 0 AND strpos(x, chr(10)) = 0 AND strpos(x, chr(13)) = 0
              AND strpos(x, chr(9)) = 0 THEN x
         ELSE regexp_replace(trim(x), '\s+', ' ', 'g')
     END;
 
 -- Rule id16: a NIK or No KK keeps its digits when written with spaces, dots, dashes,
--- a leading apostrophe (Excel's text marker) or quotes.
+-- a leading apostrophe (Excel's text marker) or quotes. (Kept free of clean_text: these
+-- rules run on every row, and nested macros multiply the work.)
 CREATE OR REPLACE MACRO id_digits(x) AS
     CASE WHEN regexp_full_match(x, '[0-9]{16}') THEN x
-         ELSE regexp_replace(clean_text(x), '[\s.''"`\-]', '', 'g') END;
+         ELSE regexp_replace(x, '[\s.''"`\-]', '', 'g') END;
 
 -- Province codes (first two digits of a NIK or No KK), Permendagri on region codes,
 -- including the Papua provinces formed in 2022.
@@ -36,11 +48,11 @@ CREATE OR REPLACE MACRO id16_shape_problem(x) AS
                 WHEN NOT valid_province(x) THEN 'dua digit pertama bukan kode provinsi'
                 WHEN substr(x, 13, 4) = '0000' THEN 'nomor urut (4 digit terakhir) tidak boleh 0000'
             END
-        WHEN clean_text(x) IS NULL THEN 'kosong'
+        WHEN kosong(x) THEN 'kosong'
         WHEN starts_with(x, chr(1)) THEN
             'tersimpan sebagai angka di Excel sehingga digit terakhir hilang (Excel hanya menyimpan 15 digit); '
             || 'ketik ulang sebagai teks dari dokumen asli'
-        WHEN regexp_matches(clean_text(x), '^[0-9]+([.,][0-9]+)?[eE][+]?[0-9]+$') THEN
+        WHEN regexp_matches(trim(x), '^[0-9]+([.,][0-9]+)?[eE][+]?[0-9]+$') THEN
             'rusak oleh Excel (notasi ilmiah seperti 6,17E+15); ketik ulang sebagai teks dari dokumen asli'
         WHEN NOT regexp_matches(id_digits(x), '^[0-9]+$') THEN 'berisi karakter selain angka'
         WHEN length(id_digits(x)) <> 16 THEN 'harus 16 digit (terbaca ' || length(id_digits(x)) || ' digit)'
