@@ -103,10 +103,16 @@ def _print(data, as_json: bool, text: str) -> None:
         print(text)
 
 
+def _audit(user: str, action: str, rows: int | None, detail: str) -> None:
+    """Command-line uploads, publishes and rollbacks are audited like the app's."""
+    audit.record(get_settings(), user=user, role="cli", action=action, rows=rows, detail=detail)
+
+
 def _cmd_ingest(args) -> int:
     from pipelines.ingest import ingest
 
     result = ingest(args.source, args.file, args.period, mapping_file=args.mapping, sheet=args.sheet, user=args.user)
+    _audit(args.user, "unggah", result.report["rows_read"], f"{result.report['file']} ({args.source}, {args.period}), CLI")
     r = result.report
     lines = [
         f"Berkas {r['file']} ({r['source']}, {period_label(r['period'])})"
@@ -127,6 +133,7 @@ def _cmd_publish(args) -> int:
     from pipelines.publish import publish
 
     m = publish(user=args.user)
+    _audit(args.user, "terbitkan", m["tabel"]["keluarga"]["baris"], f"{m['versi']}, CLI")
     keluarga = m["tabel"]["keluarga"]["baris"]
     text = (
         f"Versi {m['versi']} diterbitkan: {len(m['unggahan'])} unggahan, {angka(keluarga)} baris keluarga, "
@@ -140,6 +147,7 @@ def _cmd_rollback(args) -> int:
     from pipelines.publish import rollback
 
     m = rollback(user=args.user, to=args.to)
+    _audit(args.user, "kembalikan", None, f"{m['dipulihkan_dari']} -> {m['versi']}, CLI")
     _print(m, args.json, f"Versi aktif sekarang {m['versi']} (sebelumnya {m['dipulihkan_dari']}).")
     return 0
 
@@ -298,6 +306,7 @@ def _init_demo(settings, city) -> int:
 
 def _cmd_withdraw(args) -> int:
     entry = registry.withdraw(get_settings(), args.upload_id, args.user)
+    _audit(args.user, "unggah", None, f"tarik {entry['id']}, CLI")
     print(f"Unggahan {entry['id']} ditarik; terbitkan ulang agar berlaku.")
     return 0
 

@@ -71,3 +71,13 @@ def test_busy_lock_exits_3(settings, tmp_path):
 def test_summary_without_a_lake_explains_what_to_do(settings):
     out = run(settings, "summary", "--period", "2025-Q4", "--level", "kota")
     assert out.returncode == 2 and "Belum ada data yang diterbitkan" in out.stderr
+
+
+def test_command_line_uploads_and_publishes_are_audited(settings, tmp_path):
+    from pipelines import audit
+
+    path = write_csv(tmp_path / "k.csv", KELUARGA_HEADER, [keluarga_row(1)])
+    assert run(settings, "ingest", "keluarga", str(path), "--period", "2025-Q4", "--user", "budi").returncode == 0
+    assert run(settings, "publish", "--user", "budi").returncode == 0
+    actions = [(e["pengguna"], e["aksi"]) for e in audit.entries(settings)]
+    assert ("budi", "unggah") in actions and ("budi", "terbitkan") in actions
