@@ -11,7 +11,9 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pa_compute
 import python_calamine as pc
 
 from pipelines.contracts import Contract, Kind
@@ -45,6 +47,19 @@ def _cell_text(value, is_id: bool) -> str | None:
     if isinstance(value, dt.timedelta):
         return str(value)
     return str(value)
+
+
+def _column_text(values, is_id: bool) -> pa.Array:
+    """One column as text. Columns of plain text cells (the common case) convert in C; only
+    columns holding numbers, dates or booleans go cell by cell."""
+    if not is_id:
+        try:
+            array = pa.array(values, pa.string())
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            pass  # numbers, dates or booleans among the text: cell by cell below
+        else:
+            return pa_compute.if_else(pa_compute.equal(array, ""), pa.scalar(None, pa.string()), array)
+    return pa.array([_cell_text(v, is_id) for v in values], pa.string())
 
 
 def _fill_merged(rows: list[list], merged: list[tuple[tuple[int, int], tuple[int, int]]], limit: int) -> None:
@@ -93,7 +108,9 @@ def read_excel(
     names = [m.name for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")] or wb.sheet_names
     if wanted and wanted not in wb.sheet_names:
         raise FileRejected(f"Lembar '{wanted}' tidak ada. Lembar yang tersedia: {', '.join(wb.sheet_names)}.")
-    best: tuple[int, str | None, int, list[str], dict, list[list]] = (-1, None, -1, [], {}, [])
+    # (columns found, sheet name, header index, headers, mapping, parsed sheet): parsing a sheet is
+    # the costliest step of reading a workbook, so the chosen sheet is parsed only once.
+    best: tuple = (-1, None, -1, [], {}, None)
     for name in [wanted] if wanted else names:
         ws = wb.get_sheet_by_name(name)
         head = ws.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS + 2)
@@ -106,36 +123,30 @@ def read_excel(
             idx, found = best_header([[str(c) for c in r] for r in head], contract, mapping)
             headers, found = _with_parents(head, idx, contract, mapping) if idx >= 0 else ([], {})
         if len(found) > best[0]:
-            best = (len(found), name, idx, headers, found, head)
-    nfound, name, idx, headers, found, _ = best
+            best = (len(found), name, idx, headers, found, ws)
+    nfound, name, idx, headers, found, ws = best
     if nfound <= 0:
         raise FileRejected(
             f"Tidak ada lembar berisi judul kolom {contract.label} (diperiksa: {', '.join(names)}). "
             "Pilih lembar yang benar atau buat berkas pemetaan."
         )
     require_columns(found, contract, headers, f" di lembar '{name}'")
-    ws = wb.get_sheet_by_name(name)
     ncols = len(headers)
     id_positions = {pos for col, pos in found.items() if contract.column(col).kind is Kind.ID16}
-    columns: list[list[str | None]] = [[] for _ in range(ncols)]
-    numbers: list[int] = []
-    nfields: list[int] = []
-    # Data starts below the header; with a title block above it the sheet's own
-    # start row shifts every index, so row numbers are computed from ws.start.
-    first_row = ws.start[0] if ws.start else 0
-    for offset, row in enumerate(ws.iter_rows()):
-        if offset <= idx:
-            continue
-        numbers.append(first_row + offset + 1)
-        nfields.append(ncols)
-        for pos in range(ncols):
-            value = row[pos] if pos < len(row) else None
-            columns[pos].append(_cell_text(value, pos in id_positions))
+    # Rows from the sheet's origin, so a row's index + 1 is the row number Excel shows.
+    data = ws.to_python(skip_empty_area=False)[idx + 1 :]
+    # A 2-D object array, transposed once, gives each column contiguous and without a Python loop.
+    grid = np.array(data, dtype=object) if data else np.empty((0, ncols), dtype=object)
+    grid = np.ascontiguousarray(grid.T).T
+    columns = {}
+    for pos in range(ncols):
+        values = grid[:, pos] if pos < grid.shape[1] else np.full(len(data), None, dtype=object)
+        columns[f"c{pos}"] = _column_text(values, pos in id_positions)
     table = pa.table(
         {
-            "_baris": pa.array(numbers, pa.int32()),
-            "_nfields": pa.array(nfields, pa.int64()),
-            **{f"c{i}": pa.array(columns[i], pa.string()) for i in range(ncols)},
+            "_baris": pa.array(range(idx + 2, idx + 2 + len(data)), pa.int32()),
+            "_nfields": pa.array([ncols] * len(data), pa.int64()),
+            **columns,
         }
     )
     con.register("excel_rows", table)
@@ -144,7 +155,7 @@ def read_excel(
     return RawTable(
         headers=headers,
         columns=found,
-        header_row=(first_row + idx + 1),
+        header_row=idx + 1,
         file_type="xlsx",
         sheet=name,
         unmapped_headers=[h for i, h in enumerate(headers) if i not in found.values() and str(h).strip()],

@@ -61,18 +61,30 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple], widt
 def _sql_map(con: duckdb.DuckDBPyConnection, col: Column) -> None:
     if col.kind is Kind.CATEGORY:
         expr, typ, problem = f"cat_{col.category}(r)", "VARCHAR", CATEGORY_PROBLEM
+    elif col.kind is Kind.INT:
+        # angka() once, then the integer test: nesting bilangan_bulat() would inline angka() thrice
+        # (macros expand, they are not evaluated once), which DuckDB takes seconds to plan.
+        expr, typ, problem = "angka(r)", "DOUBLE", SQL_RULES[Kind.INT][2]
     else:
         expr, typ, problem = SQL_RULES[col.kind]
+    valid = "v0 IS NOT NULL"
+    if col.kind is Kind.INT:
+        valid = "v0 IS NOT NULL AND v0 = floor(v0) AND abs(v0) < 1e15"
     # Counts and rupiah cannot be negative.
-    negative = f"{expr} < 0" if col.kind in (Kind.INT, Kind.RUPIAH) else "false"
+    negative = "v0 < 0" if col.kind in (Kind.INT, Kind.RUPIAH) else "false"
+    out_type = "BIGINT" if col.kind is Kind.INT else typ
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE m_{col.name} AS
-        SELECT r, CASE WHEN NOT coalesce({negative}, false) THEN {expr} END::{typ} AS v,
-               CASE WHEN clean_text(r) IS NULL THEN NULL
-                    WHEN {expr} IS NULL THEN {lit(problem)}
+        SELECT r,
+               CASE WHEN {valid} AND NOT ({negative}) THEN v0 END::{out_type} AS v,
+               CASE WHEN kosong(r) THEN NULL
+                    WHEN NOT ({valid}) THEN {lit(problem)}
                     WHEN {negative} THEN 'tidak boleh negatif' END AS p
-        FROM (SELECT DISTINCT {col.name} AS r FROM staged WHERE {col.name} IS NOT NULL)
+        FROM (
+            SELECT r, ({expr})::{typ} AS v0
+            FROM (SELECT DISTINCT {col.name} AS r FROM staged WHERE {col.name} IS NOT NULL)
+        )
         """
     )
 

@@ -349,3 +349,19 @@ def test_a_city_without_rw_accepts_files_without_rw(settings, tmp_path, monkeypa
             "2025-Q4",
             settings=settings,
         )
+
+
+def test_sheet_starting_below_empty_rows_keeps_excel_row_numbers(settings, tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "kosong_di_atas.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Data")
+    ws.write_row(4, 1, KELUARGA_HEADER)  # rows 1-4 and column A empty
+    ws.write_row(5, 1, keluarga_row(1))
+    ws.write_row(6, 1, keluarga_row(2, "Lok Tuan"))
+    wb.close()
+    report = ingest("keluarga", path, "2025-Q4", settings=settings).report
+    assert report["header_row"] == 5
+    assert [r["baris"] for r in rejects(report)] == ["7"]
+    assert [r["_baris"] for r in staged_rows(settings, report)] == [6]
