@@ -89,14 +89,7 @@ def run(page, account: Account) -> None:
     try:
         page.run()
     except OutOfScope as exc:
-        audit.record(
-            get_settings(),
-            user=account.username,
-            role=account.peran,
-            action="tolak_akses",
-            scope=account.wilayah,
-            detail=str(exc)[:200],
-        )
+        audit.refused(get_settings(), account, str(exc))
         st.error("Wilayah yang diminta berada di luar wilayah kewenangan Anda.")
     except lake.NoLake as exc:
         st.info(str(exc))

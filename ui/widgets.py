@@ -42,14 +42,7 @@ def _apply_url(account: Account, periods: list[str], city_code: str) -> None:
     if wanted_area and wanted_area != state.area():
         scope = account.scope
         if not CODE.match(wanted_area) or not wanted_area.startswith(city_code) or not scope.covers(wanted_area):
-            audit.record(
-                get_settings(),
-                user=account.username,
-                role=account.peran,
-                action="tolak_akses",
-                scope=account.wilayah,
-                detail=f"tautan ke wilayah {wanted_area[:40]}",
-            )
+            audit.refused(get_settings(), account, f"tautan ke wilayah {wanted_area[:40]}")
             st.warning("Wilayah pada tautan berada di luar wilayah kewenangan Anda; menampilkan wilayah Anda.")
             return
         _set_cascade(account, wanted_area)
