@@ -74,8 +74,14 @@ def record(
 
 def refused(settings: Settings, account, detail: str) -> dict:
     """A request for data outside the account's area (a link, a parameter), refused."""
-    return record(settings, user=account.username, role=account.peran, action="tolak_akses", scope=account.wilayah,
-                  detail=detail[:200])
+    return record(
+        settings,
+        user=account.username,
+        role=account.peran,
+        action="tolak_akses",
+        scope=account.wilayah,
+        detail=detail[:200],
+    )
 
 
 def _last_line(path: Path) -> str:

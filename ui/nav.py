@@ -111,8 +111,10 @@ def require_lake(ctx: Context) -> None:
         missing = {name for name, _, _ in FAMILY_OUTPUTS + OUTPUTS} - set(data.manifest()["tabel"])
         if missing:
             # A lake published by an older release lacks tables this release reads.
-            st.warning("Data terbit dibuat oleh versi aplikasi sebelumnya. Minta analis menerbitkan ulang "
-                       "(halaman Unggah data, tombol Terbitkan, atau `python -m pipelines publish`).")
+            st.warning(
+                "Data terbit dibuat oleh versi aplikasi sebelumnya. Minta analis menerbitkan ulang "
+                "(halaman Unggah data, tombol Terbitkan, atau `python -m pipelines publish`)."
+            )
             st.stop()
         return
     if "unggah" in ROLES[ctx.account.peran].pages:
