@@ -80,8 +80,7 @@ class Account:
 
     @property
     def scope(self) -> Scope:
-        return Scope(self.wilayah, self.role.names, user=self.username, role=self.peran,
-                     full_ids=self.role.full_ids)
+        return Scope(self.wilayah, self.role.names, user=self.username, role=self.peran, full_ids=self.role.full_ids)
 
     def public(self) -> dict:
         data = asdict(self)

@@ -112,7 +112,9 @@ def _cmd_ingest(args) -> int:
     from pipelines.ingest import ingest
 
     result = ingest(args.source, args.file, args.period, mapping_file=args.mapping, sheet=args.sheet, user=args.user)
-    _audit(args.user, "unggah", result.report["rows_read"], f"{result.report['file']} ({args.source}, {args.period}), CLI")
+    _audit(
+        args.user, "unggah", result.report["rows_read"], f"{result.report['file']} ({args.source}, {args.period}), CLI"
+    )
     r = result.report
     lines = [
         f"Berkas {r['file']} ({r['source']}, {period_label(r['period'])})"

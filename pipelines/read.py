@@ -206,8 +206,18 @@ class LakeReader:
         rows = self._query("SELECT * FROM geometri WHERE level = $level ORDER BY kode", {"level": level})
         return feature_collection(rows)
 
-    def case_list(self, scope: Scope, kelurahan: str, period: str, *, rw: str | None = None, rt: str | None = None,
-                  reveal: bool = False, full_ids: bool = False, wider: bool = False) -> pd.DataFrame:
+    def case_list(
+        self,
+        scope: Scope,
+        kelurahan: str,
+        period: str,
+        *,
+        rw: str | None = None,
+        rt: str | None = None,
+        reveal: bool = False,
+        full_ids: bool = False,
+        wider: bool = False,
+    ) -> pd.DataFrame:
         """Families to work on in one kelurahan. Names, addresses and IDs are masked unless `reveal`;
         whole NIK / No KK only with `full_ids` for roles whose task needs them. Every revealed view is
         audited with its row count."""
@@ -218,14 +228,28 @@ class LakeReader:
             raise OutOfScope("Peran Anda tidak diizinkan melihat daftar keluarga.")
         if full_ids and not scope.full_ids:
             raise OutOfScope("Peran Anda tidak diizinkan melihat NIK dan No KK lengkap.")
-        rows = self._run("keluarga_sasaran", {
-            "periode": period, "kelurahan": kelurahan, "rw": rw, "rt": rt, "luas": wider, "pribadi": True,
-        })
+        rows = self._run(
+            "keluarga_sasaran",
+            {
+                "periode": period,
+                "kelurahan": kelurahan,
+                "rw": rw,
+                "rt": rt,
+                "luas": wider,
+                "pribadi": True,
+            },
+        )
         if reveal and len(rows):
-            audit.record(self.settings, user=scope.user or "-", role=scope.role or "-", action="lihat_nama",
-                         scope=kelurahan, rows=len(rows),
-                         detail=f"{period}{' RW ' + rw if rw else ''}{' RT ' + rt if rt else ''}"
-                         + (", NIK lengkap" if full_ids else ""))
+            audit.record(
+                self.settings,
+                user=scope.user or "-",
+                role=scope.role or "-",
+                action="lihat_nama",
+                scope=kelurahan,
+                rows=len(rows),
+                detail=f"{period}{' RW ' + rw if rw else ''}{' RT ' + rt if rt else ''}"
+                + (", NIK lengkap" if full_ids else ""),
+            )
         if not reveal:
             rows["nama_kepala"] = rows["nama_kepala"].map(casework.mask_name)
             rows["alamat"] = rows["alamat"].map(casework.mask_address)
