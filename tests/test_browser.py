@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 
 from pipelines.publish import publish
 from pipelines.settings import Settings
 from tests.apptest import PASSWORD, create_users
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, Server, login, shot, wait_idle
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, Server, login, require_chromium, shot, wait_idle
 from tests.conftest import make_small_city
 from ui.nav import PAGES
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
-if not Path(CHROMIUM).exists():
-    pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture(scope="module")

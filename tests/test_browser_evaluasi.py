@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 from pipelines.settings import Settings
 from tests.apptest import PASSWORD, create_users
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, Server, login, shot, wait_idle
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, Server, login, require_chromium, shot, wait_idle
 from tests.test_evaluation import make_programme_city
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
-if not Path(CHROMIUM).exists():
-    pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture(scope="module")

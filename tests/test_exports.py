@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import plotly.graph_objects as go
-import pytest
 
 from pipelines.exports import to_csv, to_xlsx
+from tests.browser import require_chromium
 
 HOSTILE = pd.DataFrame(
     {
@@ -37,8 +36,8 @@ def test_csv_prefixes_formula_like_text_with_an_apostrophe():
     assert lines[5] == '"Akcaya";1234567'
 
 
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="kaleido needs Debian's chromium")
 def test_chart_png_renders_offline():
+    require_chromium()
     fig = go.Figure(go.Bar(x=[1, 2], y=["a", "b"], orientation="h"))
     png = fig.to_image(format="png", width=400, height=300)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -11,14 +10,13 @@ from pipelines import accounts, audit
 from pipelines.publish import publish
 from pipelines.settings import Settings
 from tests.apptest import PASSWORD
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, Server, wait_idle
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, Server, require_chromium, wait_idle
 from tests.conftest import make_small_city
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
 pytest.importorskip("authlib")
-if not Path(CHROMIUM).exists():
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture(scope="module")
