@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipelines import accounts, audit, lake, registry
 from pipelines.cities import UnknownCity, get_city
-from pipelines.contracts import SOURCE_NAMES, UnknownSource
+from pipelines.contracts import AUTO, SOURCE_NAMES, UnknownSource
 from pipelines.formatting import angka
 from pipelines.lock import LockBusy
 from pipelines.mapping import MappingError
@@ -34,7 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     ing = sub.add_parser("ingest", help="baca, bersihkan dan simpan satu berkas (belum diterbitkan)")
-    ing.add_argument("source", choices=SOURCE_NAMES, metavar="SOURCE", help=f"jenis sumber: {', '.join(SOURCE_NAMES)}")
+    ing.add_argument(
+        "source",
+        choices=(AUTO, *SOURCE_NAMES),
+        metavar="SOURCE",
+        help=f"jenis sumber: {', '.join(SOURCE_NAMES)}, atau '{AUTO}' (dikenali dari judul kolom)",
+    )
     ing.add_argument("file", type=Path, metavar="FILE")
     ing.add_argument("--period", required=True, help="periode data, mis. 2025-Q4 atau 2025-12")
     ing.add_argument("--mapping", type=Path, help="berkas pemetaan kolom (TOML)")
@@ -111,10 +116,13 @@ def _audit(user: str, action: str, rows: int | None, detail: str) -> None:
 def _cmd_ingest(args) -> int:
     from pipelines.ingest import ingest
 
-    result = ingest(args.source, args.file, args.period, mapping_file=args.mapping, sheet=args.sheet, user=args.user)
-    _audit(
-        args.user, "unggah", result.report["rows_read"], f"{result.report['file']} ({args.source}, {args.period}), CLI"
-    )
+    source = args.source
+    if source == AUTO:
+        from pipelines.detect import detect_source
+
+        source = detect_source(args.file, active_city(get_settings()), sheet=args.sheet, mapping_file=args.mapping)
+    result = ingest(source, args.file, args.period, mapping_file=args.mapping, sheet=args.sheet, user=args.user)
+    _audit(args.user, "unggah", result.report["rows_read"], f"{result.report['file']} ({source}, {args.period}), CLI")
     r = result.report
     lines = [
         f"Berkas {r['file']} ({r['source']}, {period_label(r['period'])})"

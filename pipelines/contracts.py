@@ -405,6 +405,8 @@ def verval_contract(rules: RuleSet) -> Contract:
 
 
 STATIC_CONTRACTS = {c.name: c for c in (KELUARGA, ANGGOTA, PENERIMA, PROGRAM, KONTRIBUSI, INDIKATOR_WILAYAH)}
+# Not a source kind: asks for the kind to be recognised from the file's headers (pipelines/detect.py).
+AUTO = "otomatis"
 SOURCE_NAMES = ("keluarga", "anggota", "verval", "penerima", "program", "kontribusi", "indikator_wilayah")
 
 

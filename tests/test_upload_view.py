@@ -23,10 +23,8 @@ def lake_ready(small_city):
     return small_city
 
 
-def upload(at, name: str, content: bytes, period: str = "2025-Q4", source_index: int = 0):
-    at.selectbox(key="unggah_sumber").set_value(
-        ["keluarga", "anggota", "verval", "penerima", "program", "kontribusi", "indikator_wilayah"][source_index]
-    )
+def upload(at, name: str, content: bytes, period: str = "2025-Q4", source: str = "keluarga"):
+    at.selectbox(key="unggah_sumber").set_value(source)
     at.text_input(key="unggah_periode").input(period)
     at.file_uploader(key="unggah_berkas").set_value((name, content, XLSX if name.endswith("xlsx") else "text/csv"))
     [check] = [b for b in at.button if b.label == "Periksa berkas"]
@@ -104,11 +102,12 @@ BAD_FILES = {
 }
 
 
+@pytest.mark.parametrize("source", ["keluarga", "otomatis"])
 @pytest.mark.parametrize("case", list(BAD_FILES))
-def test_bad_file_is_refused_with_a_clear_message_and_nothing_changes(lake_ready, tmp_path, case):
+def test_bad_file_is_refused_with_a_clear_message_and_nothing_changes(lake_ready, tmp_path, case, source):
     name, make, pattern = BAD_FILES[case]
     before, uploads_before = lake_state(lake_ready), registry.uploads(lake_ready)
-    at = upload(app_as("analis", page="views/unggah.py"), name, make(tmp_path))
+    at = upload(app_as("analis", page="views/unggah.py"), name, make(tmp_path), source=source)
     assert not failed(at)
     errors = " ".join(str(e.value) for e in at.error)
     assert errors and re.search(pattern, errors), errors
@@ -117,10 +116,11 @@ def test_bad_file_is_refused_with_a_clear_message_and_nothing_changes(lake_ready
 
 def test_file_over_the_size_limit_is_refused(lake_ready, tmp_path, monkeypatch):
     monkeypatch.setattr(filetype, "MAX_UPLOAD_BYTES", 200)
+    before, uploads_before = lake_state(lake_ready), registry.uploads(lake_ready)
     path = write_csv(tmp_path / "besar.csv", KELUARGA_HEADER, [keluarga_row(i) for i in range(20)])
     at = upload(app_as("analis", page="views/unggah.py"), "besar.csv", path.read_bytes())
     assert "terlalu besar" in " ".join(str(e.value) for e in at.error)
-    assert registry.uploads(lake_ready) == registry.uploads(lake_ready)
+    assert lake_state(lake_ready) == before and registry.uploads(lake_ready) == uploads_before
 
 
 def test_same_file_twice_is_recognised_without_duplicate_data(lake_ready, tmp_path):
@@ -136,3 +136,12 @@ def test_bad_period_is_refused(lake_ready, tmp_path):
     path = write_csv(tmp_path / "p.csv", KELUARGA_HEADER, [keluarga_row(9)])
     at = upload(app_as("analis", page="views/unggah.py"), "p.csv", path.read_bytes(), period="kemarin")
     assert "Periode tidak sah" in " ".join(str(e.value) for e in at.error)
+
+
+def test_kind_left_to_recognition_is_named_in_the_result(lake_ready, tmp_path):
+    path = write_xlsx(tmp_path / "p3ke.xlsx", KELUARGA_HEADER, [keluarga_row(11, desil="1"), keluarga_row(12)])
+    at = upload(app_as("analis", page="views/unggah.py"), "p3ke.xlsx", path.read_bytes(), source="otomatis")
+    assert not failed(at) and not at.error
+    assert "Jenis data **Data keluarga (DTSEN / P3KE)**" in texts(at)
+    assert {m.label: m.value for m in at.metric}["Diterima"] == "2"
+    assert registry.uploads(lake_ready)[-1]["sumber"] == "keluarga"

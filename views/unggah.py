@@ -8,6 +8,7 @@ import streamlit as st
 
 from pipelines import audit, lake, registry
 from pipelines.contracts import SOURCE_NAMES, contract_for
+from pipelines.detect import AUTO, detect_source
 from pipelines.formatting import angka, tanggal
 from pipelines.ingest import ingest
 from pipelines.lock import LockBusy
@@ -34,7 +35,10 @@ st.caption(
 with st.form("form_unggah"):
     c1, c2 = st.columns(2)
     source = c1.selectbox(
-        "Jenis data", SOURCE_NAMES, format_func=lambda s: contract_for(s, city).label, key="unggah_sumber"
+        "Jenis data",
+        (AUTO, *SOURCE_NAMES),
+        format_func=lambda s: "Kenali otomatis dari judul kolom" if s == AUTO else contract_for(s, city).label,
+        key="unggah_sumber",
     )
     period_text = c2.text_input(
         "Periode", placeholder="mis. 2025-Q4, Triwulan IV 2025, Desember 2025", key="unggah_periode"
@@ -60,6 +64,9 @@ if checked:
         try:
             with st.status("Membaca dan memeriksa berkas...", expanded=False) as status:
                 period = require_period(period_text)
+                if source == AUTO:
+                    source = detect_source(path, city, sheet=sheet or None, mapping_file=mapping_path)
+                    status.update(label=f"Dikenali sebagai {contract_for(source, city).label}; memeriksa baris...")
                 report = ingest(
                     source,
                     path,
@@ -99,6 +106,9 @@ if checked:
 report = st.session_state.get(LAST)
 if report:
     st.subheader(f"Hasil pemeriksaan: {report['file']}")
+    st.markdown(
+        f"Jenis data **{contract_for(report['source'], city).label}**, periode **{period_label(report['period'])}**."
+    )
     if report["already_uploaded"]:
         st.info("Berkas yang sama persis sudah pernah diunggah; tidak ada data ganda yang ditambahkan.")
     m = st.columns(4)

@@ -1,0 +1,117 @@
+"""Which source kind a file holds, read from its header row, for an analyst who does not pick one.
+
+Every contract is matched against the first rows of the file (every delimiter of a CSV,
+every sheet of a workbook, a merged group header joined to its sub-headers). A kind is a
+candidate only when all its required columns are found; the candidate matching the most
+columns wins. A tie, or no candidate, is refused with a message that names what was seen,
+so the analyst picks the kind by hand (or writes a mapping file that says `sumber`).
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from pathlib import Path
+
+import python_calamine as pc
+
+from pipelines.cities import City
+from pipelines.contracts import AUTO, SOURCE_NAMES, Contract, contract_for
+from pipelines.csv_reader import DELIMITERS, _decode_head
+from pipelines.excel_reader import _fill_merged, _with_parents
+from pipelines.filetype import FileRejected, detect_file_type
+from pipelines.headers import best_header
+from pipelines.mapping import Mapping, MappingError
+from pipelines.settings import HEADER_SCAN_ROWS
+
+__all__ = ["AUTO", "detect_source"]
+
+
+def _head_blocks(path: Path, kind: str, sheet: str | None) -> list[tuple[list[list[str]], list[list]]]:
+    """(rows as text, raw rows) for each way the file's first rows can be read."""
+    if kind == "csv":
+        text, _ = _decode_head(path)
+        lines = text.splitlines()[: HEADER_SCAN_ROWS + 1]
+        return [(rows, rows) for rows in (list(csv.reader(lines, delimiter=d)) for d in DELIMITERS)]
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise FileRejected(
+            "Berkas Excel tidak bisa dibaca (rusak, terenkripsi, atau bukan Excel). Simpan ulang sebagai .xlsx."
+        ) from exc
+    names = [m.name for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")] or wb.sheet_names
+    if sheet and sheet not in wb.sheet_names:
+        raise FileRejected(f"Lembar '{sheet}' tidak ada. Lembar yang tersedia: {', '.join(wb.sheet_names)}.")
+    blocks = []
+    for name in [sheet] if sheet else names:
+        ws = wb.get_sheet_by_name(name)
+        head = [list(r) for r in ws.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS + 2)]
+        _fill_merged(head, ws.merged_cell_ranges or [], HEADER_SCAN_ROWS + 2)
+        blocks.append(([[str(c) for c in r] for r in head], head))
+    return blocks
+
+
+def _match(blocks, contract: Contract, mapping: Mapping | None, excel: bool) -> dict[str, int]:
+    best: dict[str, int] = {}
+    for text_rows, raw_rows in blocks:
+        idx, found = best_header(text_rows, contract, mapping)
+        if idx >= 0 and excel:
+            _, found = _with_parents(raw_rows, idx, contract, mapping)
+        if len(found) > len(best):
+            best = found
+    return best
+
+
+def _complete(found: dict[str, int], contract: Contract) -> bool:
+    if any(c.required and c.name not in found for c in contract.columns):
+        return False
+    return not contract.one_of or any(n in found for n in contract.one_of)
+
+
+def _mapping_source(mapping_file: Path | None) -> str | None:
+    if mapping_file is None:
+        return None
+    try:
+        raw = tomllib.loads(Path(mapping_file).read_text(encoding="utf-8-sig"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise MappingError(
+            f"Berkas pemetaan '{Path(mapping_file).name}' tidak bisa dibaca sebagai TOML: {exc}"
+        ) from exc
+    source = raw.get("sumber")
+    if source is not None and source not in SOURCE_NAMES:
+        raise MappingError(f"sumber '{source}' di berkas pemetaan tidak dikenal. Pilih: {', '.join(SOURCE_NAMES)}.")
+    return source
+
+
+def detect_source(path: Path, city: City, *, sheet: str | None = None, mapping_file: Path | None = None) -> str:
+    """The source kind of a file, or FileRejected saying why it cannot be told."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileRejected(f"Berkas '{path}' tidak ditemukan.")
+    kind = detect_file_type(path)
+    if named := _mapping_source(mapping_file):
+        return named
+    blocks = _head_blocks(path, kind, sheet)
+    scores: list[tuple[int, str]] = []
+    for source in SOURCE_NAMES:
+        contract = contract_for(source, city)
+        try:
+            mapping = Mapping.load(mapping_file, contract) if mapping_file else None
+        except MappingError:
+            continue  # the mapping names columns this kind does not have
+        found = _match(blocks, contract, mapping, excel=kind != "csv")
+        if _complete(found, contract):
+            scores.append((len(found), source))
+    scores.sort(reverse=True)
+    if not scores:
+        raise FileRejected(
+            "Jenis data tidak bisa dikenali dari judul kolomnya: tidak ada jenis yang semua kolom wajibnya "
+            "ditemukan. Pilih jenis data secara manual untuk melihat kolom mana yang kurang, atau buat berkas "
+            "pemetaan (lihat README, bagian 'Berkas pemetaan')."
+        )
+    if len(scores) > 1 and scores[0][0] == scores[1][0]:
+        tied = [contract_for(s, city).label for n, s in scores if n == scores[0][0]]
+        raise FileRejected(
+            f"Judul kolom cocok untuk lebih dari satu jenis data ({', '.join(tied)}). Pilih jenis data secara manual."
+        )
+    return scores[0][1]
