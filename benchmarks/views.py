@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Pages run outside a server here; Streamlit's "no runtime" warnings would bury the figures.
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT))
 
