@@ -30,6 +30,13 @@ class City:
     ejaan_lapangan_csv: Path | None
     pakai_rw: bool
     aturan_fakir_miskin: Path
+    zona_waktu: str = "Asia/Jakarta"
+
+    @property
+    def nama_zona(self) -> str:
+        return {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}.get(
+            self.zona_waktu, self.zona_waktu
+        )
 
     def regions(self) -> pd.DataFrame:
         """Official codes of this city: one row per kota, kecamatan and kelurahan."""
@@ -56,6 +63,7 @@ def _load(path: Path) -> City:
         ejaan_lapangan_csv=(ref / spelling) if spelling else None,
         pakai_rw=bool(raw.get("pakai_rw", True)),
         aturan_fakir_miskin=ref / raw["aturan_fakir_miskin"],
+        zona_waktu=raw.get("zona_waktu", "Asia/Jakarta"),
     )
 
 

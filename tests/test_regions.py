@@ -97,3 +97,10 @@ def test_area_statistics_accept_any_level():
 
 def test_normal_form_expands_abbreviations_and_drops_level_words():
     assert normalize_name("Kel. Sei Jawi") == normalize_name("Sungai Jawi") == "sungaijawi"
+
+
+def test_each_city_shows_times_in_its_own_zone():
+    from pipelines.cities import get_city
+
+    assert (get_city("61.71").zona_waktu, get_city("61.71").nama_zona) == ("Asia/Pontianak", "WIB")
+    assert (get_city("64.74").zona_waktu, get_city("64.74").nama_zona) == ("Asia/Makassar", "WITA")

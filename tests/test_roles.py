@@ -148,8 +148,13 @@ def test_expired_session_returns_to_login(lake):
 def test_admin_sees_users_and_the_audit_log(lake):
     at = app_as("admin", page="views/pengguna.py")
     assert not failed(at) and "lurah-kosong" in at.dataframe[0].value["Nama pengguna"].tolist()
+    audit.record(lake, user="analis", role="analis", action="ekspor", rows=1234, detail="Daftar keluarga")
+    audit.record(lake, user="analis", role="analis", action="masuk", detail="kata sandi")
     at = app_as("admin", page="views/audit.py")
     assert not failed(at) and "rantainya utuh" in texts(at)
+    shown = at.dataframe[0].value
+    assert shown["Baris"].tolist()[:2] == ["-", "1.234"], "rows as Indonesian numbers, a dash where none"
+    assert "waktu WIB" in texts(at), "Pontianak keeps Western Indonesian Time"
 
 
 def test_follow_ups_feed_the_data_quality_view(lake):
