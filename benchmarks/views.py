@@ -22,8 +22,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Pages run outside a server here; Streamlit's "no runtime" warnings would bury the figures.
-os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT))
 
@@ -61,8 +59,12 @@ def ensure_user(data: Path) -> None:
 def page_times(data: Path, pages: list[str], runs: int) -> dict[str, tuple[float, float]]:
     """(median cold, median warm) seconds per page, measured with AppTest in this process."""
     import streamlit as st
+    import streamlit.logger
 
     from pipelines import read
+
+    # Caches are cleared outside a server here; Streamlit's "no runtime" warnings would bury the figures.
+    streamlit.logger.set_log_level("error")
     from tests.apptest import app_as
 
     os.environ["TKPKD_DATA_DIR"] = str(data)
@@ -70,6 +72,7 @@ def page_times(data: Path, pages: list[str], runs: int) -> dict[str, tuple[float
     for page in pages:
         cold, warm = [], []
         for _ in range(runs):
+            streamlit.logger.set_log_level("error")  # a test run reapplies the configured level
             st.cache_data.clear()
             st.cache_resource.clear()
             read._readers.clear()
