@@ -8,10 +8,10 @@ under a title block, inside merged cells, or under a merged group ("Kriteria" ov
 from __future__ import annotations
 
 import datetime as dt
+from itertools import chain
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pa_compute
 import python_calamine as pc
@@ -51,14 +51,14 @@ def _cell_text(value, is_id: bool) -> str | None:
 
 def _column_text(values, is_id: bool) -> pa.Array:
     """One column as text. Columns of plain text cells (the common case) convert in C; only
-    columns holding numbers, dates or booleans go cell by cell."""
-    if not is_id:
-        try:
-            array = pa.array(values, pa.string())
-        except (pa.ArrowTypeError, pa.ArrowInvalid):
-            pass  # numbers, dates or booleans among the text: cell by cell below
-        else:
-            return pa_compute.if_else(pa_compute.equal(array, ""), pa.scalar(None, pa.string()), array)
+    columns holding numbers, dates or booleans go cell by cell. Converting to a string array
+    refuses any number, so an ID column that converts holds no number Excel rounded."""
+    try:
+        array = pa.array(values, pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        pass  # numbers, dates or booleans among the text: cell by cell below
+    else:
+        return pa_compute.if_else(pa_compute.equal(array, ""), pa.scalar(None, pa.string()), array)
     return pa.array([_cell_text(v, is_id) for v in values], pa.string())
 
 
@@ -135,13 +135,14 @@ def read_excel(
     id_positions = {pos for col, pos in found.items() if contract.column(col).kind is Kind.ID16}
     # Rows from the sheet's origin, so a row's index + 1 is the row number Excel shows.
     data = ws.to_python(skip_empty_area=False)[idx + 1 :]
-    # A 2-D object array, transposed once, gives each column contiguous and without a Python loop.
-    grid = np.array(data, dtype=object) if data else np.empty((0, ncols), dtype=object)
-    grid = np.ascontiguousarray(grid.T).T
+    # The rows flattened once; a column is then a strided slice of that list (both in C).
+    width = max((len(r) for r in data), default=ncols)
+    flat = list(chain.from_iterable(r if len(r) == width else [*r, *[None] * (width - len(r))] for r in data))
     columns = {}
     for pos in range(ncols):
-        values = grid[:, pos] if pos < grid.shape[1] else np.full(len(data), None, dtype=object)
+        values = flat[pos::width] if pos < width else [None] * len(data)
         columns[f"c{pos}"] = _column_text(values, pos in id_positions)
+    del flat
     table = pa.table(
         {
             "_baris": pa.array(range(idx + 2, idx + 2 + len(data)), pa.int32()),
