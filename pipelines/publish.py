@@ -212,11 +212,19 @@ def _file_sha(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _total_order(con: duckdb.DuckDBPyConnection, source: str, order: str) -> str:
+    """The table's key, then every other column: rows equal on the key (members without a valid
+    NIK in one family, say) would otherwise come out of a parallel sort in any order."""
+    keys = [k.strip() for k in order.split(",")]
+    columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+    return ", ".join(keys + [f'"{c}"' for c in columns if c not in keys])
+
+
 def _write(con: duckdb.DuckDBPyConnection, work: Path, name: str, source: str, order: str) -> dict:
-    """Stream one table to parquet in a fixed order (the same inputs give the same bytes)."""
+    """Stream one table to parquet in a total order (the same inputs give the same bytes)."""
     path = work / f"{name}.parquet"
     con.execute(
-        f"COPY (SELECT * FROM {source} ORDER BY {order}) TO '{path}' "
+        f"COPY (SELECT * FROM {source} ORDER BY {_total_order(con, source, order)}) TO '{path}' "
         "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
     )
     rows = con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0][0]

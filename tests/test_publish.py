@@ -75,6 +75,23 @@ def test_same_inputs_give_the_same_lake(small_city):
     assert {k: v["sha256"] for k, v in first["tabel"].items()} == {k: v["sha256"] for k, v in second["tabel"].items()}
 
 
+def test_rows_equal_on_the_table_key_are_written_in_one_order(tmp_path):
+    """Members without a valid NIK share (periode, kk_hash, nik_hash = NULL); whatever order the
+    integration hands them over in, the file is the same bytes."""
+    rows = [("2025-Q4", "kk1", None, "L", 30 + i % 5, f"anak {i}") for i in range(400)]
+    shas = []
+    for n, ordered in enumerate((rows, rows[::-1])):
+        con = duckdb.connect()
+        con.execute(
+            "CREATE TABLE t (periode VARCHAR, kk_hash VARCHAR, nik_hash VARCHAR, jk VARCHAR, umur INT, x VARCHAR)"
+        )
+        con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", ordered)
+        work = tmp_path / str(n)
+        work.mkdir()
+        shas.append(publish_module._write(con, work, "anggota", "t", "periode, kk_hash, nik_hash")["sha256"])
+    assert shas[0] == shas[1]
+
+
 def test_failed_publish_leaves_the_previous_version_current(small_city, monkeypatch):
     first = publish(settings=small_city)
     real = publish_module._run_sql
