@@ -34,12 +34,19 @@ from pipelines.state import active_city
 
 SOURCES = ("keluarga", "anggota", "verval", "penerima", "program", "kontribusi", "indikator_wilayah")
 
-# Published tables: (name, source temp table, order that makes the file deterministic).
+# Published tables: (name, source temp table, sort key). Every other column follows the key in
+# the sort (see _total_order), except for the family tables, whose key ends in what is unique
+# per row (one row per family and period): sorting 2,000,000 wide rows by every column costs.
 # Family tables are written first: the indicators read them back from the written files.
 FAMILY_OUTPUTS = (
-    ("keluarga", "keluarga_final", "periode, kode_kelurahan, rw, rt, urutan_unggahan, baris_sumber"),
-    ("keluarga_pribadi", "keluarga_pribadi", "periode, kode_kelurahan, rw, rt, urutan_unggahan, baris_sumber"),
+    ("keluarga", "keluarga_final", "periode, kode_kelurahan, rw, rt, urutan_unggahan, baris_sumber, kk_hash"),
+    (
+        "keluarga_pribadi",
+        "keluarga_pribadi",
+        "periode, kode_kelurahan, rw, rt, urutan_unggahan, baris_sumber, kk_hash",
+    ),
 )
+UNIQUE_KEY = {"keluarga", "keluarga_pribadi"}
 OUTPUTS = (
     ("anggota", "anggota_out", "periode, kk_hash, nik_hash"),
     ("anggota_pribadi", "anggota_pribadi", "periode, kk_hash, nik_hash"),
@@ -223,8 +230,10 @@ def _total_order(con: duckdb.DuckDBPyConnection, source: str, order: str) -> str
 def _write(con: duckdb.DuckDBPyConnection, work: Path, name: str, source: str, order: str) -> dict:
     """Stream one table to parquet in a total order (the same inputs give the same bytes)."""
     path = work / f"{name}.parquet"
+    if name not in UNIQUE_KEY:
+        order = _total_order(con, source, order)
     con.execute(
-        f"COPY (SELECT * FROM {source} ORDER BY {_total_order(con, source, order)}) TO '{path}' "
+        f"COPY (SELECT * FROM {source} ORDER BY {order}) TO '{path}' "
         "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
     )
     rows = con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0][0]

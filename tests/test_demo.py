@@ -26,7 +26,7 @@ from pipelines.demo.build import TRUTH_FILE, generate
 from pipelines.demo.geography import build_layout
 from pipelines.demo.ids import compose, days
 from pipelines.ingest import ingest
-from pipelines.publish import PublishError
+from pipelines.publish import PublishError, publish
 from pipelines.readers import FileRejected
 from pipelines.settings import Settings, get_settings
 from pipelines.state import active_city
@@ -202,3 +202,19 @@ def test_ids_carry_region_date_and_a_serial_and_never_repeat():
     born = np.array([days(dt.date(1985, 3, 7))] * 3)
     niks = compose(np.array([617101] * 3), born, np.array([0, 1, 1]))
     assert [str(n) for n in niks] == ["6171010703850001", "6171014703850001", "6171014703850002"]
+
+
+def test_family_tables_hold_one_row_per_family_and_period(builds):
+    """The family tables' sort key ends in kk_hash because it is unique per period (publish.UNIQUE_KEY)."""
+    settings = builds["pontianak"].settings
+    for table in ("keluarga", "keluarga_pribadi"):
+        rows, distinct = duckdb.sql(
+            f"SELECT count(*), count(DISTINCT (periode, kk_hash)) FROM '{_lake(settings, table)}'"
+        ).fetchall()[0]
+        assert rows == distinct > 0, table
+
+
+def test_publishing_the_same_uploads_again_gives_the_same_bytes(builds):
+    settings = builds["pontianak"].settings
+    first, second = publish(settings=settings), publish(settings=settings)
+    assert first["sidik_isi"] == second["sidik_isi"]
