@@ -13,12 +13,10 @@ import csv
 import tomllib
 from pathlib import Path
 
-import python_calamine as pc
-
 from pipelines.cities import City
 from pipelines.contracts import AUTO, SOURCE_NAMES, Contract, contract_for
 from pipelines.csv_reader import DELIMITERS, _decode_head
-from pipelines.excel_reader import _fill_merged, _with_parents
+from pipelines.excel_reader import _with_parents, head_rows, open_workbook
 from pipelines.filetype import FileRejected, detect_file_type
 from pipelines.headers import best_header
 from pipelines.mapping import Mapping, MappingError
@@ -33,20 +31,10 @@ def _head_blocks(path: Path, kind: str, sheet: str | None) -> list[tuple[list[li
         text, _ = _decode_head(path)
         lines = text.splitlines()[: HEADER_SCAN_ROWS + 1]
         return [(rows, rows) for rows in (list(csv.reader(lines, delimiter=d)) for d in DELIMITERS)]
-    try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for broken files
-        raise FileRejected(
-            "Berkas Excel tidak bisa dibaca (rusak, terenkripsi, atau bukan Excel). Simpan ulang sebagai .xlsx."
-        ) from exc
-    names = [m.name for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")] or wb.sheet_names
-    if sheet and sheet not in wb.sheet_names:
-        raise FileRejected(f"Lembar '{sheet}' tidak ada. Lembar yang tersedia: {', '.join(wb.sheet_names)}.")
+    wb, names = open_workbook(path, sheet)
     blocks = []
-    for name in [sheet] if sheet else names:
-        ws = wb.get_sheet_by_name(name)
-        head = [list(r) for r in ws.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS + 2)]
-        _fill_merged(head, ws.merged_cell_ranges or [], HEADER_SCAN_ROWS + 2)
+    for name in names:
+        head = head_rows(wb.get_sheet_by_name(name))
         blocks.append(([[str(c) for c in r] for r in head], head))
     return blocks
 

@@ -95,27 +95,38 @@ def _with_parents(rows: list[list], idx: int, contract: Contract, mapping: Mappi
     return cells, found
 
 
-def read_excel(
-    con: duckdb.DuckDBPyConnection, path: Path, contract: Contract, mapping: Mapping | None, sheet: str | None
-) -> RawTable:
+def open_workbook(path: Path, wanted: str | None):
+    """(workbook, names of its worksheets to search); FileRejected for a broken file or a missing sheet."""
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for broken files
         raise FileRejected(
             "Berkas Excel tidak bisa dibaca (rusak, terenkripsi, atau bukan Excel). Simpan ulang sebagai .xlsx."
         ) from exc
-    wanted = sheet or (mapping.sheet if mapping else None)
-    names = [m.name for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")] or wb.sheet_names
     if wanted and wanted not in wb.sheet_names:
         raise FileRejected(f"Lembar '{wanted}' tidak ada. Lembar yang tersedia: {', '.join(wb.sheet_names)}.")
+    names = [m.name for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")] or wb.sheet_names
+    return wb, [wanted] if wanted else names
+
+
+def head_rows(ws) -> list[list]:
+    """The rows a header can be in, merged header cells filled in."""
+    head = [list(r) for r in ws.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS + 2)]
+    _fill_merged(head, ws.merged_cell_ranges or [], HEADER_SCAN_ROWS + 2)
+    return head
+
+
+def read_excel(
+    con: duckdb.DuckDBPyConnection, path: Path, contract: Contract, mapping: Mapping | None, sheet: str | None
+) -> RawTable:
+    wanted = sheet or (mapping.sheet if mapping else None)
+    wb, names = open_workbook(path, wanted)
     # (columns found, sheet name, header index, headers, mapping, parsed sheet): parsing a sheet is
     # the costliest step of reading a workbook, so the chosen sheet is parsed only once.
     best: tuple = (-1, None, -1, [], {}, None)
-    for name in [wanted] if wanted else names:
+    for name in names:
         ws = wb.get_sheet_by_name(name)
-        head = ws.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS + 2)
-        head = [list(r) for r in head]
-        _fill_merged(head, ws.merged_cell_ranges or [], HEADER_SCAN_ROWS + 2)
+        head = head_rows(ws)
         if mapping and mapping.header_row:
             idx = mapping.header_row - 1
             headers, found = _with_parents(head, idx, contract, mapping) if idx < len(head) else ([], {})
