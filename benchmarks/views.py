@@ -62,9 +62,6 @@ def page_times(data: Path, pages: list[str], runs: int) -> dict[str, tuple[float
     import streamlit.logger
 
     from pipelines import read
-
-    # Caches are cleared outside a server here; Streamlit's "no runtime" warnings would bury the figures.
-    streamlit.logger.set_log_level("error")
     from tests.apptest import app_as
 
     os.environ["TKPKD_DATA_DIR"] = str(data)
@@ -72,7 +69,9 @@ def page_times(data: Path, pages: list[str], runs: int) -> dict[str, tuple[float
     for page in pages:
         cold, warm = [], []
         for _ in range(runs):
-            streamlit.logger.set_log_level("error")  # a test run reapplies the configured level
+            # Caches are cleared outside a server here, and each test run reapplies the configured log
+            # level: without this, Streamlit's "no runtime" warnings would bury the figures.
+            streamlit.logger.set_log_level("error")
             st.cache_data.clear()
             st.cache_resource.clear()
             read._readers.clear()

@@ -10,7 +10,6 @@ so the analyst picks the kind by hand (or writes a mapping file that says `sumbe
 from __future__ import annotations
 
 import csv
-import tomllib
 from pathlib import Path
 
 from pipelines.cities import City
@@ -18,7 +17,7 @@ from pipelines.contracts import AUTO, SOURCE_NAMES, Contract, contract_for
 from pipelines.csv_reader import DELIMITERS, _decode_head
 from pipelines.excel_reader import _with_parents, head_rows, open_workbook
 from pipelines.filetype import FileRejected, detect_file_type
-from pipelines.headers import best_header
+from pipelines.headers import best_header, missing_columns
 from pipelines.mapping import Mapping, MappingError
 from pipelines.settings import HEADER_SCAN_ROWS
 
@@ -50,22 +49,8 @@ def _match(blocks, contract: Contract, mapping: Mapping | None, excel: bool) -> 
     return best
 
 
-def _complete(found: dict[str, int], contract: Contract) -> bool:
-    if any(c.required and c.name not in found for c in contract.columns):
-        return False
-    return not contract.one_of or any(n in found for n in contract.one_of)
-
-
 def _mapping_source(mapping_file: Path | None) -> str | None:
-    if mapping_file is None:
-        return None
-    try:
-        raw = tomllib.loads(Path(mapping_file).read_text(encoding="utf-8-sig"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise MappingError(
-            f"Berkas pemetaan '{Path(mapping_file).name}' tidak bisa dibaca sebagai TOML: {exc}"
-        ) from exc
-    source = raw.get("sumber")
+    source = Mapping.declared_source(mapping_file) if mapping_file else None
     if source is not None and source not in SOURCE_NAMES:
         raise MappingError(f"sumber '{source}' di berkas pemetaan tidak dikenal. Pilih: {', '.join(SOURCE_NAMES)}.")
     return source
@@ -88,7 +73,7 @@ def detect_source(path: Path, city: City, *, sheet: str | None = None, mapping_f
         except MappingError:
             continue  # the mapping names columns this kind does not have
         found = _match(blocks, contract, mapping, excel=kind != "csv")
-        if _complete(found, contract):
+        if not missing_columns(found, contract):
             scores.append((len(found), source))
     scores.sort(reverse=True)
     if not scores:

@@ -63,10 +63,16 @@ def match_headers(cells: list[str], contract: Contract, mapping: Mapping | None)
     return found
 
 
-def require_columns(found: dict[str, int], contract: Contract, headers: list[str], where: str) -> None:
+def missing_columns(found: dict[str, int], contract: Contract) -> list:
+    """Required columns not found, and the one-of group when none of it is."""
     missing = [c for c in contract.columns if c.required and c.name not in found]
     if contract.one_of and not any(n in found for n in contract.one_of):
         missing += [contract.column(n) for n in contract.one_of]
+    return missing
+
+
+def require_columns(found: dict[str, int], contract: Contract, headers: list[str], where: str) -> None:
+    missing = missing_columns(found, contract)
     if missing:
         seen = ", ".join(f"'{h}'" for h in headers if str(h).strip()) or "(kosong)"
         need = "; ".join(f"{c.label} (mis. {', '.join(repr(a) for a in c.aliases[1:4])})" for c in missing)

@@ -38,13 +38,12 @@ class Mapping:
 
     @staticmethod
     def load(path: Path, contract: Contract) -> Mapping:
-        try:
-            raw = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
-        except FileNotFoundError as exc:
-            raise MappingError(f"Berkas pemetaan '{path}' tidak ditemukan.") from exc
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise MappingError(f"Berkas pemetaan '{Path(path).name}' tidak bisa dibaca sebagai TOML: {exc}") from exc
-        return Mapping.from_dict(raw, contract)
+        return Mapping.from_dict(_read(path), contract)
+
+    @staticmethod
+    def declared_source(path: Path) -> str | None:
+        """The `sumber` a mapping file names, if any (the kind it is for)."""
+        return _read(path).get("sumber")
 
     @staticmethod
     def from_dict(raw: dict, contract: Contract) -> Mapping:
@@ -77,3 +76,12 @@ class Mapping:
         if delim is not None and (not isinstance(delim, str) or len(delim) != 1):
             raise MappingError('pemisah harus satu karakter, misalnya ";".')
         return Mapping(columns, values, raw.get("sumber"), raw.get("lembar"), header_row, delim)
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError as exc:
+        raise MappingError(f"Berkas pemetaan '{path}' tidak ditemukan.") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise MappingError(f"Berkas pemetaan '{Path(path).name}' tidak bisa dibaca sebagai TOML: {exc}") from exc

@@ -46,7 +46,7 @@ FAMILY_OUTPUTS = (
         "periode, kode_kelurahan, rw, rt, urutan_unggahan, baris_sumber, kk_hash",
     ),
 )
-UNIQUE_KEY = {"keluarga", "keluarga_pribadi"}
+UNIQUE_KEY = {name for name, _, _ in FAMILY_OUTPUTS}
 OUTPUTS = (
     ("anggota", "anggota_out", "periode, kk_hash, nik_hash"),
     ("anggota_pribadi", "anggota_pribadi", "periode, kk_hash, nik_hash"),

@@ -27,11 +27,8 @@ def demo_files(tmp_path_factory):
 def test_every_demo_export_is_recognised_as_its_kind(demo_files):
     kinds = {s.source for s in demo_files}
     assert kinds == {"keluarga", "anggota", "verval", "penerima", "program", "kontribusi", "indikator_wilayah"}
-    wrong = [
-        (s.path.name, s.source, detect_source(s.path, PONTIANAK, mapping_file=s.mapping))
-        for s in demo_files
-        if detect_source(s.path, PONTIANAK, mapping_file=s.mapping) != s.source
-    ]
+    found = {s.path.name: (s.source, detect_source(s.path, PONTIANAK, mapping_file=s.mapping)) for s in demo_files}
+    wrong = {name: kinds for name, kinds in found.items() if kinds[0] != kinds[1]}
     assert not wrong, wrong
 
 

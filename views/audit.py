@@ -28,7 +28,7 @@ log = pd.DataFrame(entries)
 log["waktu"] = pd.to_datetime(log["waktu"]).dt.tz_convert(city.zona_waktu).dt.strftime("%d/%m/%Y %H:%M")
 log["aksi"] = log["aksi"].map(audit.ACTIONS).fillna(log["aksi"])
 # Rows only where an action touched rows (an upload, a view of names, an export); else a dash.
-log["baris"] = [angka(int(n)) if pd.notna(n) else "-" for n in log.get("baris", pd.Series([None] * len(log)))]
+log["baris"] = [angka(int(n)) if pd.notna(n) else "-" for n in log["baris"]]
 c1, c2, c3 = st.columns(3)
 who = c1.multiselect("Pengguna", sorted(log["pengguna"].unique()), key="audit_pengguna", placeholder="Semua")
 what = c2.multiselect("Aksi", sorted(log["aksi"].unique()), key="audit_aksi", placeholder="Semua")
