@@ -24,7 +24,7 @@ from pipelines.settings import HEADER_SCAN_ROWS
 DELIMITERS = (";", ",", "\t", "|")
 
 
-def _decode_head(path: Path) -> tuple[str, str]:
+def decode_head(path: Path) -> tuple[str, str]:
     with path.open("rb") as fh:
         raw = fh.read(256 * 1024)
     if raw.startswith(codecs.BOM_UTF8):
@@ -57,7 +57,7 @@ codecs.register_error("latin1fallback", _latin1_fallback)
 def read_csv(
     con: duckdb.DuckDBPyConnection, path: Path, contract: Contract, mapping: Mapping | None, work_dir: Path
 ) -> RawTable:
-    text, encoding = _decode_head(path)
+    text, encoding = decode_head(path)
     lines = text.splitlines()[: HEADER_SCAN_ROWS + 1]
     best: tuple[int, int, dict[str, int], str, list[str]] = (-1, -1, {}, ",", [])
     forced_delim = mapping.delimiter if mapping else None

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pipelines.cities import City
 from pipelines.contracts import AUTO, SOURCE_NAMES, Contract, contract_for
-from pipelines.csv_reader import DELIMITERS, _decode_head
-from pipelines.excel_reader import _with_parents, head_rows, open_workbook
+from pipelines.csv_reader import DELIMITERS, decode_head
+from pipelines.excel_reader import head_rows, open_workbook, with_parents
 from pipelines.filetype import FileRejected, detect_file_type
 from pipelines.headers import best_header, missing_columns
 from pipelines.mapping import Mapping, MappingError
@@ -27,7 +27,7 @@ __all__ = ["AUTO", "detect_source"]
 def _head_blocks(path: Path, kind: str, sheet: str | None) -> list[tuple[list[list[str]], list[list]]]:
     """(rows as text, raw rows) for each way the file's first rows can be read."""
     if kind == "csv":
-        text, _ = _decode_head(path)
+        text, _ = decode_head(path)
         lines = text.splitlines()[: HEADER_SCAN_ROWS + 1]
         return [(rows, rows) for rows in (list(csv.reader(lines, delimiter=d)) for d in DELIMITERS)]
     wb, names = open_workbook(path, sheet)
@@ -43,7 +43,7 @@ def _match(blocks, contract: Contract, mapping: Mapping | None, excel: bool) -> 
     for text_rows, raw_rows in blocks:
         idx, found = best_header(text_rows, contract, mapping)
         if idx >= 0 and excel:
-            _, found = _with_parents(raw_rows, idx, contract, mapping)
+            _, found = with_parents(raw_rows, idx, contract, mapping)
         if len(found) > len(best):
             best = found
     return best

@@ -79,7 +79,7 @@ def _header_cells(rows: list[list], idx: int) -> list[str]:
     return [str(c).strip() if c is not None else "" for c in rows[idx]]
 
 
-def _with_parents(rows: list[list], idx: int, contract: Contract, mapping: Mapping | None) -> tuple[list[str], dict]:
+def with_parents(rows: list[list], idx: int, contract: Contract, mapping: Mapping | None) -> tuple[list[str], dict]:
     cells = _header_cells(rows, idx)
     found = match_headers(cells, contract, mapping)
     if idx == 0:
@@ -129,10 +129,10 @@ def read_excel(
         head = head_rows(ws)
         if mapping and mapping.header_row:
             idx = mapping.header_row - 1
-            headers, found = _with_parents(head, idx, contract, mapping) if idx < len(head) else ([], {})
+            headers, found = with_parents(head, idx, contract, mapping) if idx < len(head) else ([], {})
         else:
             idx, found = best_header([[str(c) for c in r] for r in head], contract, mapping)
-            headers, found = _with_parents(head, idx, contract, mapping) if idx >= 0 else ([], {})
+            headers, found = with_parents(head, idx, contract, mapping) if idx >= 0 else ([], {})
         if len(found) > best[0]:
             best = (len(found), name, idx, headers, found, ws)
     nfound, name, idx, headers, found, ws = best
