@@ -1,31 +1,45 @@
 """Local accounts: argon2 password hashes, roles, areas, lockout. No external service needed.
 
-Accounts live in data/state/pengguna.json (written atomically, never served). A role
-decides which pages exist for a user; the area decides which rows every query returns.
+Accounts live in the transactional store (pipelines/store.py: SQLite in data/state by default,
+PostgreSQL by URL), never served. A role decides which pages exist for a user; the area decides
+which rows every query returns.
+
+Guessing is slowed three ways, counted atomically in the store before the password is checked,
+so parallel guesses cannot outrun the count, and counted the same whether or not the username
+exists, so the answer never reveals an account:
+- one account from one source: MAX_FAILURES failures lock that pair;
+- one source over any accounts: SOURCE_MAX_FAILURES failures throttle the source;
+- one account from every source: ACCOUNT_MAX_FAILURES failures lock the account itself, so a
+  distributed attack stops too, while one attacker cannot lock a user out of their own device.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
-import os
 import re
 import secrets
-import threading
 from dataclasses import asdict, dataclass, field
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from pipelines.lake import write_json_atomic
+from pipelines import store
 from pipelines.read import CODE, Scope
 from pipelines.settings import Settings
 
-# Five wrong passwords lock an account for fifteen minutes (slows guessing, not the user).
+# Five wrong passwords from one source lock that account there for fifteen minutes.
 MAX_FAILURES = 5
+# A source guessing across many accounts is throttled after this many failures in the window.
+SOURCE_MAX_FAILURES = 20
+# Failures on one account from all sources together: a distributed attack locks the account.
+ACCOUNT_MAX_FAILURES = 50
 LOCKOUT = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 USERNAME = re.compile(r"^[a-z0-9._-]{3,40}$")
+LOCKED_MESSAGE = "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 15 menit atau hubungi admin."
 
 
 @dataclass(frozen=True)
@@ -70,9 +84,10 @@ class Account:
     password_hash: str
     email: str | None = None
     aktif: bool = True
-    gagal: int = 0
-    terkunci_sampai: str | None = None
     dibuat_pada: str = field(default_factory=lambda: _now().isoformat(timespec="seconds"))
+    sesi_versi: int = 0
+    # Filled on load from the login counters: the account-wide lock, if any (ISO time).
+    terkunci_sampai: str | None = field(default=None, compare=False)
 
     @property
     def role(self) -> Role:
@@ -92,26 +107,56 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _clock() -> float:
+    return _now().timestamp()
+
+
 _hasher = PasswordHasher()
-_lock = threading.Lock()
+_COLUMNS = ("username", "nama", "peran", "wilayah", "password_hash", "email", "aktif", "dibuat_pada", "sesi_versi")
 
 
-def _path(settings: Settings):
+def _legacy_path(settings: Settings):
     return settings.state_dir / "pengguna.json"
 
 
-def load(settings: Settings) -> dict[str, Account]:
-    path = _path(settings)
+def _import_legacy(settings: Settings, conn) -> None:
+    """Accounts of an older release (data/state/pengguna.json) move into the store once."""
+    path = _legacy_path(settings)
     if not path.exists():
-        return {}
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    return {u: Account(**a) for u, a in raw.items()}
+        return
+    if conn.execute(sa.select(sa.func.count()).select_from(store.akun)).scalar_one() == 0:
+        for row in json.loads(path.read_text(encoding="utf-8")).values():
+            conn.execute(sa.insert(store.akun).values({k: row[k] for k in _COLUMNS if k in row}))
+    path.unlink()
 
 
-def _save(settings: Settings, accounts: dict[str, Account]) -> None:
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(_path(settings), {u: asdict(a) for u, a in sorted(accounts.items())})
-    os.chmod(_path(settings), 0o600)
+def load(settings: Settings) -> dict[str, Account]:
+    with store.transaction(settings) as conn:
+        _import_legacy(settings, conn)
+        rows = conn.execute(sa.select(store.akun).order_by(store.akun.c.username)).mappings().all()
+        locks = dict(
+            conn.execute(
+                sa.select(store.percobaan_masuk.c.kunci, store.percobaan_masuk.c.terkunci_sampai).where(
+                    store.percobaan_masuk.c.terkunci_sampai > _clock()
+                )
+            ).all()
+        )
+    accounts = {}
+    for row in rows:
+        until = locks.get(_account_key(row["username"]))
+        iso = dt.datetime.fromtimestamp(until, dt.UTC).isoformat(timespec="seconds") if until else None
+        accounts[row["username"]] = Account(**dict(row), terkunci_sampai=iso)
+    return accounts
+
+
+def get(settings: Settings, username: str) -> Account | None:
+    """One account, or None; read fresh on every call (a deactivation takes effect at once)."""
+    if _legacy_path(settings).exists():
+        with store.transaction(settings) as conn:
+            _import_legacy(settings, conn)
+    with store.connection(settings) as conn:
+        row = conn.execute(sa.select(store.akun).where(store.akun.c.username == username)).mappings().first()
+    return Account(**dict(row)) if row else None
 
 
 def check_password_strength(password: str) -> None:
@@ -154,67 +199,140 @@ def create(
         raise AccountError("Nama pengguna 3-40 karakter: huruf kecil, angka, titik, garis bawah atau tanda minus.")
     check_password_strength(password)
     area = _check_area(peran, wilayah, city_code)
-    with _lock:
-        accounts = load(settings)
-        if username in accounts:
+    account = Account(
+        username,
+        nama.strip() or username,
+        peran,
+        area,
+        _hasher.hash(password),
+        email=(email or "").strip().lower() or None,
+    )
+    with store.transaction(settings) as conn:
+        _import_legacy(settings, conn)
+        exists = conn.execute(sa.select(store.akun.c.username).where(store.akun.c.username == username)).first()
+        if exists:
             raise AccountError(f"Pengguna '{username}' sudah ada.")
-        account = Account(
-            username,
-            nama.strip() or username,
-            peran,
-            area,
-            _hasher.hash(password),
-            email=(email or "").strip().lower() or None,
-        )
-        accounts[username] = account
-        _save(settings, accounts)
+        conn.execute(sa.insert(store.akun).values({k: getattr(account, k) for k in _COLUMNS}))
     return account
 
 
-def _update(settings: Settings, username: str, **changes) -> Account:
-    with _lock:
-        accounts = load(settings)
-        if username not in accounts:
+def _update(settings: Settings, username: str, *, end_sessions: bool = False, **changes) -> Account:
+    values = dict(changes)
+    if end_sessions:
+        values["sesi_versi"] = store.akun.c.sesi_versi + 1
+    with store.transaction(settings) as conn:
+        done = conn.execute(sa.update(store.akun).where(store.akun.c.username == username).values(values))
+        if done.rowcount != 1:
             raise AccountError(f"Pengguna '{username}' tidak ditemukan.")
-        account = Account(**{**asdict(accounts[username]), **changes})
-        accounts[username] = account
-        _save(settings, accounts)
-    return account
+        row = conn.execute(sa.select(store.akun).where(store.akun.c.username == username)).mappings().one()
+    return Account(**dict(row))
 
 
 def set_password(settings: Settings, username: str, password: str) -> Account:
+    """A new password; every session of the account ends and its login counters are cleared."""
     check_password_strength(password)
-    return _update(settings, username, password_hash=_hasher.hash(password), gagal=0, terkunci_sampai=None)
+    account = _update(settings, username, end_sessions=True, password_hash=_hasher.hash(password))
+    _clear_keys(settings, [_account_key(username)], prefix=_account_key(username) + "|")
+    return account
 
 
 def set_active(settings: Settings, username: str, active: bool) -> Account:
-    return _update(settings, username, aktif=active)
+    """Enable or disable; disabling ends every session of the account at its next page run."""
+    return _update(settings, username, end_sessions=not active, aktif=active)
 
 
-def authenticate(settings: Settings, username: str, password: str) -> Account:
-    """The account, or AccountError with a message that does not reveal whether the user exists."""
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _account_key(username: str) -> str:
+    return "akun:" + _digest(username)
+
+
+def _source_key(source: str) -> str:
+    return "sumber:" + _digest(source)
+
+
+def _reserve(conn, key: str, limit: int, now: float) -> bool:
+    """Count one attempt under `key` before the password is checked; False when the key is locked.
+
+    A single UPDATE per step, inside the caller's transaction, so parallel attempts queue."""
+    table = store.percobaan_masuk
+    window = LOCKOUT.total_seconds()
+    row = conn.execute(sa.select(table).where(table.c.kunci == key)).mappings().first()
+    if row is None:
+        conn.execute(sa.insert(table).values(kunci=key, gagal=0, mulai=now, terkunci_sampai=None))
+    elif row["terkunci_sampai"] and row["terkunci_sampai"] > now:
+        return False
+    elif row["mulai"] < now - window:
+        conn.execute(sa.update(table).where(table.c.kunci == key).values(gagal=0, mulai=now, terkunci_sampai=None))
+    count = conn.execute(
+        sa.update(table).where(table.c.kunci == key).values(gagal=table.c.gagal + 1).returning(table.c.gagal)
+    ).scalar_one()
+    if count >= limit:
+        conn.execute(sa.update(table).where(table.c.kunci == key).values(terkunci_sampai=now + window))
+    return True
+
+
+def _clear_keys(settings: Settings, keys: list[str], *, prefix: str | None = None) -> None:
+    table = store.percobaan_masuk
+    with store.transaction(settings) as conn:
+        condition = table.c.kunci.in_(keys)
+        if prefix:
+            condition = condition | table.c.kunci.startswith(prefix, autoescape=True)
+        conn.execute(sa.delete(table).where(condition))
+
+
+def _forget_one(settings: Settings, key: str) -> None:
+    table = store.percobaan_masuk
+    with store.transaction(settings) as conn:
+        conn.execute(sa.update(table).where(table.c.kunci == key, table.c.gagal > 0).values(gagal=table.c.gagal - 1))
+
+
+def authenticate(settings: Settings, username: str, password: str, *, source: str = "-") -> Account:
+    """The account, or AccountError with a message that does not reveal whether the user exists.
+
+    `source` is where the request came from (the client address); attempts are counted per
+    account and source, per source, and per account before the password is checked."""
     username = (username or "").strip().lower()
     generic = AccountError("Nama pengguna atau kata sandi salah.")
-    account = load(settings).get(username)
+    now = _clock()
+    account_key = _account_key(username)
+    pair_key = f"{account_key}|{_source_key(source)}"
+    source_key = _source_key(source)
+    with store.transaction(settings) as conn:
+        conn.execute(
+            sa.delete(store.percobaan_masuk).where(
+                store.percobaan_masuk.c.mulai < now - 2 * LOCKOUT.total_seconds(),
+                sa.or_(
+                    store.percobaan_masuk.c.terkunci_sampai.is_(None), store.percobaan_masuk.c.terkunci_sampai < now
+                ),
+            )
+        )
+        allowed = all(
+            [
+                _reserve(conn, pair_key, MAX_FAILURES, now),
+                _reserve(conn, source_key, SOURCE_MAX_FAILURES, now),
+                _reserve(conn, account_key, ACCOUNT_MAX_FAILURES, now),
+            ]
+        )
+    if not allowed:
+        _hasher.hash(password or "-")
+        raise AccountError(LOCKED_MESSAGE)
+    account = get(settings, username) if USERNAME.match(username) else None
     if account is None:
         # Spend the same time as a real check so response time does not reveal accounts.
         _hasher.hash(password or "-")
         raise generic
-    if account.terkunci_sampai and dt.datetime.fromisoformat(account.terkunci_sampai) > _now():
-        raise AccountError(
-            "Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi nanti atau hubungi admin."
-        )
     try:
         _hasher.verify(account.password_hash, password or "")
     except (VerificationError, InvalidHashError):
-        failures = account.gagal + 1
-        locked = (_now() + LOCKOUT).isoformat(timespec="seconds") if failures >= MAX_FAILURES else None
-        _update(settings, username, gagal=0 if locked else failures, terkunci_sampai=locked)
         raise generic from None
     if not account.aktif:
         raise AccountError("Akun ini dinonaktifkan. Hubungi admin.")
-    if account.gagal or account.terkunci_sampai:
-        account = _update(settings, username, gagal=0, terkunci_sampai=None)
+    # The attempt was right: it no longer counts against the account, the pair or the source.
+    _clear_keys(settings, [pair_key, account_key])
+    _forget_one(settings, source_key)
     return account
 
 

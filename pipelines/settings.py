@@ -30,6 +30,8 @@ class Settings:
     # DuckDB defaults to 80% of RAM; the pipeline must leave room for the dashboard.
     memory_limit: str
     threads: int
+    # Accounts, lockouts and the audit anchor; None: SQLite in the data directory (see store.py).
+    database_url: str | None = None
 
     @property
     def raw_dir(self) -> Path:
@@ -65,8 +67,8 @@ class Settings:
 
 
 @cache
-def _settings_for(data_dir: str, city: str | None, memory: str, threads: int) -> Settings:
-    return Settings(Path(data_dir).resolve(), city, memory, threads)
+def _settings_for(data_dir: str, city: str | None, memory: str, threads: int, database_url: str | None) -> Settings:
+    return Settings(Path(data_dir).resolve(), city, memory, threads, database_url)
 
 
 def get_settings() -> Settings:
@@ -76,4 +78,5 @@ def get_settings() -> Settings:
         os.environ.get("TKPKD_KOTA") or None,
         os.environ.get("TKPKD_DUCKDB_MEMORY", "1500MB"),
         int(os.environ.get("TKPKD_DUCKDB_THREADS", "0")) or (os.cpu_count() or 2),
+        os.environ.get("TKPKD_DATABASE_URL") or None,
     )

@@ -19,8 +19,9 @@ def make(settings, username="lurah1", role="lurah", area="61.71.01.1006"):
 
 def test_password_is_stored_as_argon2_hash_only(settings):
     make(settings)
-    stored = (settings.state_dir / "pengguna.json").read_text()
-    assert "Rahasia12345" not in stored and "$argon2id$" in stored
+    stored = b"".join(p.read_bytes() for p in settings.state_dir.glob("tkpkd.sqlite*"))
+    assert b"Rahasia12345" not in stored and b"$argon2id$" in stored
+    assert all(oct(p.stat().st_mode)[-3:] == "600" for p in settings.state_dir.glob("tkpkd.sqlite*"))
 
 
 def test_login_with_right_and_wrong_password(settings):
@@ -37,7 +38,7 @@ def test_repeated_failures_lock_the_account(settings):
     for _ in range(accounts.MAX_FAILURES):
         with pytest.raises(AccountError):
             accounts.authenticate(settings, "lurah1", "keliru12345")
-    with pytest.raises(AccountError, match="dikunci"):
+    with pytest.raises(AccountError, match="Terlalu banyak"):
         accounts.authenticate(settings, "lurah1", "Rahasia12345")
 
 

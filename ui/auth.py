@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import streamlit as st
@@ -23,6 +24,19 @@ def oidc_configured() -> bool:
         return False
 
 
+def client_source() -> str:
+    """The client's address as the server saw it; behind a reverse proxy, the proxy's own
+    X-Forwarded-For (TKPKD_TRUST_PROXY=1) names the client instead."""
+    try:
+        if os.environ.get("TKPKD_TRUST_PROXY") == "1":
+            forwarded = st.context.headers.get("X-Forwarded-For", "")
+            if forwarded:
+                return forwarded.split(",")[-1].strip()[:64]
+        return (st.context.ip_address or "-")[:64]
+    except Exception:  # AppTest and bare mode have no request
+        return "-"
+
+
 def current_account() -> Account | None:
     """The logged-in account, re-read from the store each run so deactivation takes effect at once."""
     settings = get_settings()
@@ -31,8 +45,15 @@ def current_account() -> Account | None:
     if username:
         started = st.session_state.get(state.LOGIN_AT, 0)
         seen = st.session_state.get(state.LAST_SEEN, 0)
-        account = accounts.load(settings).get(username)
-        if account is None or not account.aktif or now - seen > IDLE_TIMEOUT_S or now - started > MAX_SESSION_S:
+        account = accounts.get(settings, username)
+        if (
+            account is None
+            or not account.aktif
+            # A password change or a deactivation raises the account's session version.
+            or st.session_state.get(state.SESSION_VERSION, 0) != account.sesi_versi
+            or now - seen > IDLE_TIMEOUT_S
+            or now - started > MAX_SESSION_S
+        ):
             state.clear_login()
             st.session_state["pesan_masuk"] = "Sesi berakhir. Silakan masuk lagi."
             return None
@@ -50,6 +71,7 @@ def current_account() -> Account | None:
 def _start_session(account: Account, how: str) -> None:
     st.session_state[state.ACCOUNT] = account.username
     st.session_state[state.LOGIN_AT] = time.time()
+    st.session_state[state.SESSION_VERSION] = account.sesi_versi
     state.touch()
     audit.record(
         get_settings(), user=account.username, role=account.peran, action="masuk", scope=account.wilayah, detail=how
@@ -69,7 +91,7 @@ def login_page() -> None:
     if submitted:
         settings = get_settings()
         try:
-            account = accounts.authenticate(settings, username, password)
+            account = accounts.authenticate(settings, username, password, source=client_source())
         except AccountError as exc:
             audit.record(settings, user=(username or "-")[:40], role="-", action="gagal_masuk", detail=str(exc))
             st.error(str(exc))

@@ -9,6 +9,7 @@ import streamlit as st
 ACCOUNT = "akun"  # username of the logged-in account
 LOGIN_AT = "masuk_pada"
 LAST_SEEN = "terakhir_aktif"
+SESSION_VERSION = "versi_sesi"  # the account's sesi_versi at login; a change ends the session
 AREA = "wilayah"  # selected Kemendagri code
 PERIOD = "periode"
 INDICATOR = "indikator"
@@ -44,5 +45,5 @@ def touch() -> None:
 
 
 def clear_login() -> None:
-    for key in (ACCOUNT, LOGIN_AT, LAST_SEEN, SHOW_NAMES):
+    for key in (ACCOUNT, LOGIN_AT, LAST_SEEN, SESSION_VERSION, SHOW_NAMES):
         st.session_state.pop(key, None)
