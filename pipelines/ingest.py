@@ -222,5 +222,7 @@ def _store_raw(settings: Settings, file: Path, source: str, period: str, digest:
     if not target.exists():
         tmp = folder / f".{digest}.tmp"
         shutil.copyfile(file, tmp)
+        # Kept exactly as received: read-only, and readable by the service account alone.
+        os.chmod(tmp, 0o400)
         os.replace(tmp, target)
     return target

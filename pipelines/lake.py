@@ -18,12 +18,27 @@ from pathlib import Path
 from pipelines.settings import Settings
 
 MANIFEST = "manifest.json"
-# Versions kept besides the current one, so a rollback has somewhere to go.
-KEEP_VERSIONS = 5
+# Versions kept (the current and its predecessor always among them), so a rollback has somewhere
+# to go; each full version of a city is about 170 MB, so more would fill a small server's disk.
+KEEP_VERSIONS = 3
 
 
 class NoLake(FileNotFoundError):
     pass
+
+
+class DamagedVersion(NoLake):
+    """A file of the current version cannot be read (damaged disk, edited or deleted by hand)."""
+
+    def __init__(self, version: str, previous: str | None) -> None:
+        self.version, self.previous = version, previous
+        advice = (
+            f"Analis dapat mengembalikan versi {previous} (halaman Unggah data, atau "
+            f"`python -m pipelines rollback --to {previous}`)."
+            if previous
+            else "Analis perlu menerbitkan ulang data (`python -m pipelines publish`)."
+        )
+        super().__init__(f"Data versi {version} rusak: sebagian berkasnya tidak dapat dibaca. {advice}")
 
 
 def versions_dir(settings: Settings) -> Path:
@@ -33,6 +48,12 @@ def versions_dir(settings: Settings) -> Path:
 def read_manifest(settings: Settings) -> dict:
     path = settings.lake_dir / MANIFEST
     if not path.exists():
+        kept = existing_versions(settings)
+        if kept:
+            raise NoLake(
+                f"Penanda versi aktif (manifest.json) hilang, padahal {len(kept)} versi terbit tersimpan "
+                f"(terakhir {kept[-1]}). Analis dapat memulihkannya: `python -m pipelines rollback --to {kept[-1]}`."
+            )
         raise NoLake(
             "Belum ada data yang diterbitkan. Unggah data lalu terbitkan (python -m pipelines publish), "
             "atau bangun data contoh (python -m pipelines demo)."

@@ -4,10 +4,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh requirements.txt
 PY=.venv/bin/python
-if [ ! -f "${TKPKD_DATA_DIR:-data}/lake/manifest.json" ]; then
+DATA="${TKPKD_DATA_DIR:-data}"
+# The demo is built only into an empty data folder: never beside a city's real uploads.
+if [ ! -f "$DATA/lake/manifest.json" ] && [ ! -s "$DATA/raw/unggahan.jsonl" ]; then
   echo "Membangun data contoh (sekali saja, beberapa menit)..."
   "$PY" -m pipelines demo
   "$PY" -m pipelines users init-demo
+elif [ ! -f "$DATA/lake/manifest.json" ]; then
+  echo "Ada unggahan di $DATA tetapi belum ada versi terbit: terbitkan dengan '$PY -m pipelines publish'."
 fi
 "$PY" -m pipelines users init-admin
 echo "Dasbor: http://localhost:${PORT:-8501}"

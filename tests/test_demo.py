@@ -218,3 +218,22 @@ def test_publishing_the_same_uploads_again_gives_the_same_bytes(builds):
     settings = builds["pontianak"].settings
     first, second = publish(settings=settings), publish(settings=settings)
     assert first["sidik_isi"] == second["sidik_isi"]
+
+
+def test_generated_files_share_disk_with_their_raw_copies(builds):
+    settings = builds["pontianak"].settings
+    files = [p for p in (settings.demo_dir / "pontianak").iterdir() if p.suffix in (".csv", ".xlsx")]
+    assert files
+    raw_inodes = {p.stat().st_ino for p in settings.raw_dir.rglob("*") if p.is_file()}
+    assert all(p.stat().st_ino in raw_inodes for p in files)
+
+
+def test_demo_is_never_written_beside_real_uploads(small_city):
+    from pipelines.demo import build_demo
+    from pipelines.publish import PublishError
+
+    before = sorted(p.name for p in small_city.raw_dir.rglob("*"))
+    with pytest.raises(PublishError, match="data asli"):
+        build_demo(get_city("61.71"), settings=small_city, scale=0.01, progress=False)
+    assert sorted(p.name for p in small_city.raw_dir.rglob("*")) == before
+    assert not small_city.demo_dir.exists()

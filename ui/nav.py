@@ -11,7 +11,7 @@ import streamlit as st
 from pipelines import audit, lake
 from pipelines.accounts import ROLES, Account
 from pipelines.formatting import tanggal
-from pipelines.publish import FAMILY_OUTPUTS, OUTPUTS
+from pipelines.publish import FAMILY_OUTPUTS, OUTPUTS, rollback
 from pipelines.read import OutOfScope
 from pipelines.settings import get_settings
 from ui import auth, data, widgets
@@ -74,7 +74,10 @@ def frame(account: Account, page) -> None:
         role = ROLES[account.peran]
         st.markdown(f"**{account.nama}**  \n{role.label}")
     if key in AREA_PAGES and data.has_lake():
-        area, period = widgets.select_area_and_period(account)
+        try:
+            area, period = widgets.select_area_and_period(account)
+        except lake.DamagedVersion as exc:
+            damaged(account, exc)
     with st.sidebar:
         if data.has_lake():
             manifest = data.manifest()
@@ -91,11 +94,33 @@ def run(page, account: Account) -> None:
     except OutOfScope as exc:
         audit.refused(get_settings(), account, str(exc))
         st.error("Wilayah yang diminta berada di luar wilayah kewenangan Anda.")
+    except lake.DamagedVersion as exc:
+        damaged(account, exc)
     except lake.NoLake as exc:
         st.info(str(exc))
     except Exception:
         log.exception("halaman %s gagal", page_key(account, page))
         st.error("Maaf, halaman ini gagal ditampilkan. Kesalahan sudah dicatat untuk admin; coba muat ulang halaman.")
+
+
+def damaged(account: Account, exc: lake.DamagedVersion) -> None:
+    """A damaged current version: say so, and let a user who may publish go back to the previous one."""
+    log.error("versi %s rusak: %s", exc.version, exc.__cause__)
+    st.error(str(exc))
+    if exc.previous and "unggah" in ROLES[account.peran].pages:
+        sure = st.checkbox(f"Saya yakin: kembalikan ke versi {exc.previous}", key="rusak_yakin")
+        if st.button(f"Kembalikan ke versi {exc.previous}", key="rusak_kembalikan", disabled=not sure):
+            back = rollback(settings=get_settings(), user=account.username, to=exc.previous)
+            audit.record(
+                get_settings(),
+                user=account.username,
+                role=account.peran,
+                action="kembalikan",
+                detail=f"{exc.version} rusak, kembali ke {back['versi']}",
+            )
+            st.cache_data.clear()
+            st.rerun()
+    st.stop()
 
 
 def context() -> Context:
@@ -117,6 +142,12 @@ def require_lake(ctx: Context) -> None:
             )
             st.stop()
         return
+    if lake.existing_versions(get_settings()):
+        try:
+            lake.read_manifest(get_settings())
+        except lake.NoLake as exc:  # versions exist but the manifest naming the current one is gone
+            st.error(str(exc))
+            st.stop()
     if "unggah" in ROLES[ctx.account.peran].pages:
         st.info("Belum ada data yang diterbitkan. Unggah data keluarga di halaman **Unggah data**, lalu terbitkan.")
     else:

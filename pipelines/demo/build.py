@@ -9,6 +9,7 @@ populations; an analyst's own uploads are never touched.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -68,12 +69,35 @@ def _number(n: float) -> str:
 
 
 def _refuse_other_city(settings: Settings, city: City) -> None:
-    others = sorted({u.get("kota") for u in registry.uploads(settings)} - {city.kode, None})
+    uploads = registry.uploads(settings, include_withdrawn=True)
+    real = [u for u in uploads if u.get("oleh") != USER]
+    if real:
+        # Synthetic families must never be published beside a city's real ones under one total.
+        raise PublishError(
+            f"Direktori data ini berisi {len(real)} unggahan data asli; data contoh tidak ditulis ke sana. "
+            "Pakai direktori data lain untuk data contoh (TKPKD_DATA_DIR), atau terbitkan ulang data asli "
+            "dengan `python -m pipelines publish` bila manifes hilang."
+        )
+    others = sorted({u.get("kota") for u in uploads} - {city.kode, None})
     if others:
         raise PublishError(
             f"Direktori data ini sudah berisi unggahan kota lain ({', '.join(others)}); data contoh {city.nama} "
             "tidak bisa dicampur. Pakai direktori data lain (TKPKD_DATA_DIR) untuk kota ini."
         )
+
+
+def _share_with_raw(settings: Settings, specs: list, digests: dict) -> None:
+    """One copy on disk: each generated file becomes a hard link to its kept raw upload."""
+    for spec in specs:
+        stored = settings.raw_dir / spec.source / spec.period / f"{digests[spec.path]}{spec.path.suffix.lower()}"
+        if not stored.exists():
+            continue
+        link = spec.path.with_name(f".{spec.path.name}.link")
+        try:
+            os.link(stored, link)
+        except OSError:  # another file system: keep the second copy rather than fail the demo
+            continue
+        os.replace(link, spec.path)
 
 
 def _context(city: City, folder: Path, layout: Layout) -> Context:
@@ -188,6 +212,7 @@ def build_demo(city: City, *, settings: Settings, scale: float = 1.0, seed: int 
                 "baris_ditandai": report["rows_flagged"],
             }
         )
+    _share_with_raw(settings, specs, digests)
     _say(progress, "menerbitkan versi baru")
     manifest = publish(settings=settings, user=USER)
     truth["berkas"] = files
