@@ -17,12 +17,15 @@ from pipelines.headers import RawTable
 
 
 def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Values Excel would run as formulas get a leading apostrophe (shown as text)."""
+    """Values Excel would run as formulas get a leading apostrophe (shown as text).
+
+    A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return) only when
+    something follows; a lone "-" or "+" is a placeholder and stays as it is."""
     if pa.types.is_large_string(column.type):
         column = pc.cast(column, pa.string())
     if not pa.types.is_string(column.type):
         return column
-    formula = pc.fill_null(pc.match_substring_regex(column, "^[=+\\-@\t\r]"), False)
+    formula = pc.fill_null(pc.match_substring_regex(column, "^[=+\\-@\t\r]\\s*\\S"), False)
     return pc.if_else(formula, pc.binary_join_element_wise("'", column, ""), column)
 
 
