@@ -12,6 +12,8 @@ import pandas as pd
 from pipelines.settings import REFERENCE_DIR
 
 CITIES_DIR = REFERENCE_DIR / "cities"
+# Every area level a city can have, top to bottom.
+ALL_LEVELS = ("kota", "kecamatan", "kelurahan", "rw", "rt")
 
 
 class UnknownCity(ValueError):
@@ -37,6 +39,11 @@ class City:
         return {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}.get(
             self.zona_waktu, self.zona_waktu
         )
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The area levels this city uses, top to bottom: no RW where households are numbered by RT only."""
+        return tuple(level for level in ALL_LEVELS if self.pakai_rw or level != "rw")
 
     def regions(self) -> pd.DataFrame:
         """Official codes of this city: one row per kota, kecamatan and kelurahan."""
@@ -80,3 +87,18 @@ def get_city(code_or_slug: str) -> City:
             return city
     known = ", ".join(f"{c.kode} ({c.nama})" for c in all_cities().values())
     raise UnknownCity(f"Kota '{code_or_slug}' tidak dikenal. Kota yang tersedia: {known}.")
+
+
+def city_levels(code: str) -> tuple[str, ...]:
+    """The area levels of the city with this code (all five for a city without a city file)."""
+    try:
+        return get_city(code).levels
+    except UnknownCity:
+        return ALL_LEVELS
+
+
+def level_below(code: str, level: str) -> str | None:
+    """The level under `level` in that city: 'rt' under a kelurahan where the city has no RW."""
+    levels = city_levels(code)
+    i = levels.index(level) if level in levels else len(levels)
+    return levels[i + 1] if i + 1 < len(levels) else None

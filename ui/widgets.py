@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from pipelines import audit
 from pipelines.accounts import Account
+from pipelines.cities import city_levels, level_below
 from pipelines.periods import period_label
 from pipelines.read import CODE, level_of
 from pipelines.settings import get_settings
@@ -14,6 +17,44 @@ from ui import data, state
 ALL = ""  # the "all sub-areas" choice of a cascade select
 LEVEL_WORDS = {"kota": "Kota", "kecamatan": "Kecamatan", "kelurahan": "Kelurahan", "rw": "RW", "rt": "RT"}
 CHILD_WORDS = {"kota": "kecamatan", "kecamatan": "kelurahan", "kelurahan": "RW", "rw": "RT", "rt": ""}
+# A level as a sentence says it ("naik di 3 kelurahan", "di 4 RT").
+LEVEL_NOUNS = {"kota": "kota", "kecamatan": "kecamatan", "kelurahan": "kelurahan", "rw": "RW", "rt": "RT"}
+# The widget key of each level's select in the sidebar cascade.
+CASCADE_KEYS = dict(zip(("kecamatan", "kelurahan", "rw", "rt"), state.CASCADE))
+# CommonMark lets a backslash escape any ASCII punctuation; Streamlit's own markup
+# (:red[..], :material/..:, $latex$) starts with punctuation too.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def plain(text) -> str:
+    """Text from an upload (a programme, OPD or file name) made safe to put inside Markdown."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
+
+
+def levels() -> tuple[str, ...]:
+    """The area levels of the current city, top to bottom (no 'rw' where the city has no RW)."""
+    return city_levels(data.city()[0])
+
+
+def uses_rw() -> bool:
+    return "rw" in levels()
+
+
+def child_level(level: str) -> str | None:
+    """The level of the sub-areas of an area at `level` in the current city."""
+    return level_below(data.city()[0], level)
+
+
+def child_word(level: str) -> str:
+    """The sub-areas of an area at `level`, as a sentence says them: 'kelurahan', 'RW', 'RT' ('' below RT)."""
+    below = child_level(level)
+    return LEVEL_NOUNS[below] if below else ""
+
+
+def child_label(level: str) -> str:
+    """The same as a column header or heading: 'Kelurahan', 'RW', 'RT'."""
+    below = child_level(level)
+    return LEVEL_WORDS[below] if below else ""
 
 
 def _ancestors(kode: str) -> list[str]:
@@ -54,11 +95,13 @@ def _set_cascade(account: Account, kode: str) -> None:
     """Point the cascade selects at `kode` (before they are drawn)."""
     st.session_state[state.AREA] = kode
     base = account.wilayah.count(".") if account.wilayah else 1
-    chain = _ancestors(kode)[base:]
     for key in state.CASCADE:
         st.session_state[key] = ALL
-    for key, code in zip(state.CASCADE[base - 1 :], chain):
-        st.session_state[key] = code
+    used = levels()
+    # An RT code of a city without RW still has an RW part ('.000.'): that part has no select.
+    for code in _ancestors(kode)[base:]:
+        if (level := level_of(code)) in used:
+            st.session_state[CASCADE_KEYS[level]] = code
 
 
 PENDING = "_pindah_ke"
@@ -103,12 +146,10 @@ def select_area_and_period(account: Account) -> tuple[str, str]:
         root = account.wilayah or city_code
         st.markdown(f"**Wilayah:** {names.get(root, city_name) if level_of(root) != 'kota' else city_name}")
         current = root
-        base = root.count(".")
-        for i, key in enumerate(state.CASCADE[base - 1 :], start=base - 1):
-            options = [k for k, r in known.items() if r["kode_induk"] == current]
-            if not options:
-                break
+        while options := [k for k, r in known.items() if r["kode_induk"] == current]:
+            # The sub-areas' own level names the select: RT right under a kelurahan where a city has no RW.
             level = known[options[0]]["level"]
+            key = CASCADE_KEYS[level]
             if st.session_state.get(key) not in options:
                 st.session_state[key] = ALL
             choice = st.selectbox(
@@ -116,12 +157,8 @@ def select_area_and_period(account: Account) -> tuple[str, str]:
                 [ALL, *sorted(options)],
                 key=key,
                 on_change=_reset_below,
-                args=(i,),
-                format_func=lambda k, lv=level: (
-                    f"Semua {LEVEL_WORDS[lv].lower() if lv not in ('rw', 'rt') else lv.upper()}"
-                    if k == ALL
-                    else known[k]["nama_wilayah"]
-                ),
+                args=(state.CASCADE.index(key),),
+                format_func=lambda k, lv=level: f"Semua {LEVEL_NOUNS[lv]}" if k == ALL else known[k]["nama_wilayah"],
             )
             if choice == ALL:
                 break
