@@ -2,7 +2,7 @@
 
 Exit codes: 0 done (an ingest may still have rejected some rows: see its report),
 2 the input cannot be used at all (message in Indonesian on stderr), 3 another
-process holds the lock.
+process holds the lock, 4 the audit log cannot be written.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ from pipelines.state import active_city
 
 EXIT_UNUSABLE = 2
 EXIT_BUSY = 3
+EXIT_AUDIT = 4
+# Commands that change something and record it in the audit log afterwards.
+AUDITED = {"ingest", "publish", "rollback", "withdraw", "users"}
 LEVELS = ("kota", "kecamatan", "kelurahan", "rw", "rt")
 
 
@@ -338,8 +341,19 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from pipelines.publish import PublishError
 
+    if args.command in AUDITED and getattr(args, "users_command", None) != "list":
+        try:
+            audit.ready(get_settings())  # fail before acting, not after: nothing may happen unaudited
+        except audit.AuditError as exc:
+            print(f"Gagal: log audit tidak dapat ditulis ({exc.reason}); perintah tidak dijalankan.", file=sys.stderr)
+            return EXIT_AUDIT
     try:
         return COMMANDS[args.command](args)
+    except audit.AuditError as exc:
+        print(
+            f"Gagal: perintah sudah dijalankan, tetapi log audit tidak dapat ditulis ({exc.reason}).", file=sys.stderr
+        )
+        return EXIT_AUDIT
     except LockBusy as exc:
         print(f"Gagal: {exc}", file=sys.stderr)
         return EXIT_BUSY

@@ -59,6 +59,16 @@ audit_jangkar = sa.Table(
     sa.Column("ukuran", sa.BigInteger, nullable=False),
 )
 
+# When a log written before the anchor existed was taken over, and how much of it was there then.
+audit_adopsi = sa.Table(
+    "audit_adopsi",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("pada", sa.String(32), nullable=False),
+    sa.Column("baris", sa.Integer, nullable=False),
+    sa.Column("ukuran", sa.BigInteger, nullable=False),
+)
+
 _init_lock = threading.Lock()
 _READ_ONLY = "tkpkd_read_only"
 

@@ -1,13 +1,12 @@
-"""Accounts, lockout, audit chain and masking (no Streamlit)."""
+"""Accounts, lockout and masking (no Streamlit); the audit log is in test_audit.py."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 
-from pipelines import accounts, audit, casework
+from pipelines import accounts, casework
 from pipelines.accounts import AccountError
 
 
@@ -87,24 +86,6 @@ def test_scope_follows_role_and_area(settings):
     assert lurah.scope.kode_wilayah == "61.71.01.1006" and lurah.scope.names and not lurah.scope.full_ids
     chair = make(settings, "ketua", "pimpinan", None)
     assert chair.scope.kode_wilayah is None and not chair.scope.names
-
-
-def test_audit_log_is_a_chain_that_reveals_edits(settings):
-    for i in range(3):
-        audit.record(settings, user=f"u{i}", role="analis", action="ekspor", rows=i, detail="uji")
-    assert audit.verify(settings) is None and len(audit.entries(settings)) == 3
-    path = settings.audit_dir / "audit.jsonl"
-    lines = path.read_text().splitlines()
-    edited = json.loads(lines[1])
-    edited["baris"] = 999
-    lines[1] = json.dumps(edited, ensure_ascii=False, sort_keys=True)
-    path.write_text("\n".join(lines) + "\n")
-    assert audit.verify(settings) == 3
-
-
-def test_unknown_audit_action_is_refused(settings):
-    with pytest.raises(ValueError):
-        audit.record(settings, user="x", role="x", action="hapus_semua")
 
 
 def test_masking_shows_first_six_and_last_four_digits():

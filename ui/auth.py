@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 
@@ -15,6 +16,7 @@ from ui import state
 # A session ends after 30 idle minutes, and after 12 hours whatever happens.
 IDLE_TIMEOUT_S = 30 * 60
 MAX_SESSION_S = 12 * 60 * 60
+log = logging.getLogger("tkpkd")
 
 
 def oidc_configured() -> bool:
@@ -63,19 +65,24 @@ def current_account() -> Account | None:
         account = accounts.by_email(settings, st.user.get("email", ""))
         if account is None:
             return None
-        _start_session(account, "oidc")
+        try:
+            _start_session(account, "oidc")
+        except audit.AuditError as exc:
+            st.session_state["pesan_masuk"] = str(exc)
+            return None
         return account
     return None
 
 
 def _start_session(account: Account, how: str) -> None:
+    """Audited first: a login the log cannot record does not happen."""
+    audit.record(
+        get_settings(), user=account.username, role=account.peran, action="masuk", scope=account.wilayah, detail=how
+    )
     st.session_state[state.ACCOUNT] = account.username
     st.session_state[state.LOGIN_AT] = time.time()
     st.session_state[state.SESSION_VERSION] = account.sesi_versi
     state.touch()
-    audit.record(
-        get_settings(), user=account.username, role=account.peran, action="masuk", scope=account.wilayah, detail=how
-    )
 
 
 def login_page() -> None:
@@ -91,12 +98,16 @@ def login_page() -> None:
     if submitted:
         settings = get_settings()
         try:
-            account = accounts.authenticate(settings, username, password, source=client_source())
-        except AccountError as exc:
-            audit.record(settings, user=(username or "-")[:40], role="-", action="gagal_masuk", detail=str(exc))
+            try:
+                account = accounts.authenticate(settings, username, password, source=client_source())
+            except AccountError as exc:
+                audit.record(settings, user=(username or "-")[:40], role="-", action="gagal_masuk", detail=str(exc))
+                st.error(str(exc))
+                return
+            _start_session(account, "kata sandi")
+        except audit.AuditError as exc:
             st.error(str(exc))
             return
-        _start_session(account, "kata sandi")
         st.rerun()
     if oidc_configured():
         st.divider()
@@ -107,7 +118,11 @@ def login_page() -> None:
 
 
 def logout(account: Account) -> None:
-    audit.record(get_settings(), user=account.username, role=account.peran, action="keluar", scope=account.wilayah)
+    try:
+        audit.record(get_settings(), user=account.username, role=account.peran, action="keluar", scope=account.wilayah)
+    except audit.AuditError:
+        # Ending a session never widens anyone's access: it goes ahead, and the server log keeps the failure.
+        log.exception("keluar tanpa catatan audit: %s", account.username)
     state.clear_login()
     if oidc_configured() and getattr(st.user, "is_logged_in", False):
         st.logout()

@@ -1,47 +1,129 @@
 """Log audit: every login, view of names, upload, publish, rollback and export (admin only)."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pandas as pd
 import streamlit as st
 
 from pipelines import audit
+from pipelines.accounts import ROLES
 from pipelines.formatting import angka
+from pipelines.periods import date_label
+from pipelines.read import level_of
 from pipelines.settings import get_settings
 from pipelines.state import active_city
 from ui import downloads, nav
 
+# Lines written by the server's command line, and by someone not logged in (a failed login).
+OTHER_ROLES = {"cli": "Baris perintah di server", "-": "-"}
+DAMAGED = "Catatan rusak"
+KELURAHAN_PARTS = 4  # 61.71.01.1006: deeper codes are RW and RT inside it
+
 ctx = nav.context()
 settings = get_settings()
 city = active_city(settings)
+zone = ZoneInfo(city.zona_waktu)
+regions = city.regions()
+names = {"seluruh kota": "Seluruh kota"} | {
+    r.kode_kemendagri: r.nama_kemendagri
+    if r.level == "kota"
+    else f"{(r.kelurahan_or_desa or r.level).title()} {r.nama_kemendagri}"
+    for r in regions.itertuples()
+}
+
+
+def area_label(code) -> str:
+    if code is None:
+        return "-"
+    code = str(code)
+    if code in names:
+        return names[code]
+    parts = code.split(".")
+    home = ".".join(parts[:KELURAHAN_PARTS])
+    if len(parts) > KELURAHAN_PARTS and home in names:
+        deeper = [
+            f"{level_of('.'.join(parts[: i + 1])).upper()} {parts[i]}" for i in range(KELURAHAN_PARTS, len(parts))
+        ]
+        return " ".join([names[home], *deeper])
+    return code
+
+
+def role_label(key) -> str:
+    return ROLES[key].label if key in ROLES else OTHER_ROLES.get(key, plain(key))
+
+
+def plain(value) -> str:
+    return "-" if value is None else str(value)
+
+
+def when(value) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return "-"
+    return moment.replace(tzinfo=moment.tzinfo or dt.UTC).astimezone(zone).strftime("%d/%m/%Y %H:%M")
+
+
+def rows_label(value) -> str:
+    """Rows only where an action touched rows (an upload, a view of names, an export); else a dash."""
+    return angka(value) if isinstance(value, int) and not isinstance(value, bool) else "-"
+
 
 st.title("Log audit")
-broken = audit.verify(settings)
-if broken:
-    st.error(f"Log audit tidak utuh mulai baris {broken}: ada catatan yang diubah atau dihapus. Laporkan ke pimpinan.")
+check = audit.verify(settings)
+if check.intact:
+    st.caption(
+        "Log hanya bisa ditambah. Setiap catatan memuat nomor urut dan sidik catatan sebelumnya, dan kepala "
+        "rantainya disimpan terpisah di basis data aplikasi: rantainya utuh."
+    )
 else:
-    st.caption("Log hanya bisa ditambah; setiap baris memuat sidik baris sebelumnya, dan rantainya utuh.")
+    st.error(
+        "Log audit tidak utuh: ada catatan yang diubah, dihapus atau rusak. Laporkan ke pimpinan.\n\n"
+        + "\n".join(f"- {problem}" for problem in check.problems)
+    )
+if check.adopted_on:
+    adopted = date_label(dt.datetime.fromisoformat(check.adopted_on).astimezone(zone))
+    st.info(
+        f"Log ini dibuat oleh versi aplikasi sebelumnya dan diadopsi pada {adopted}. "
+        f"{angka(check.adopted_lines)} catatan pertama ditulis sebelum kepala rantai disimpan di basis data: "
+        "pemotongan log sebelum tanggal itu tidak dapat dipastikan."
+    )
 
 entries = audit.entries(settings)
 if not entries:
     st.info("Belum ada catatan.")
     st.stop()
-log = pd.DataFrame(entries)
-log["waktu"] = pd.to_datetime(log["waktu"]).dt.tz_convert(city.zona_waktu).dt.strftime("%d/%m/%Y %H:%M")
-log["aksi"] = log["aksi"].map(audit.ACTIONS).fillna(log["aksi"])
-# Rows only where an action touched rows (an upload, a view of names, an export); else a dash.
-log["baris"] = [angka(int(n)) if pd.notna(n) else "-" for n in log["baris"]]
+log = pd.DataFrame(
+    [
+        {
+            "No.": angka(e["nomor"]),
+            "Waktu": when(e["waktu"]),
+            "Pengguna": plain(e["pengguna"]),
+            "Peran": role_label(e["peran"]),
+            "Aksi": DAMAGED if e["rusak"] else audit.ACTIONS.get(e["aksi"], plain(e["aksi"])),
+            "Wilayah": area_label(e["wilayah"]),
+            "Baris": rows_label(e["baris"]),
+            "Rincian": e["teks"] if e["rusak"] else plain(e["rincian"]),
+        }
+        for e in entries
+    ]
+)
 c1, c2, c3 = st.columns(3)
-who = c1.multiselect("Pengguna", sorted(log["pengguna"].unique()), key="audit_pengguna", placeholder="Semua")
-what = c2.multiselect("Aksi", sorted(log["aksi"].unique()), key="audit_aksi", placeholder="Semua")
+# Streamlit's own "Select all" entry is English: hidden, the list is short anyway.
+who = c1.multiselect(
+    "Pengguna", sorted(log["Pengguna"].unique()), key="audit_pengguna", placeholder="Semua", select_all=False
+)
+what = c2.multiselect("Aksi", sorted(log["Aksi"].unique()), key="audit_aksi", placeholder="Semua", select_all=False)
 text = c3.text_input("Cari di rincian", key="audit_cari")
 view = log
 if who:
-    view = view[view["pengguna"].isin(who)]
+    view = view[view["Pengguna"].isin(who)]
 if what:
-    view = view[view["aksi"].isin(what)]
+    view = view[view["Aksi"].isin(what)]
 if text:
-    view = view[view["rincian"].fillna("").str.contains(text, case=False, regex=False)]
+    view = view[view["Rincian"].str.contains(text, case=False, regex=False)]
 view = view.iloc[::-1]
 st.markdown(f"**{angka(len(view))} catatan** (terbaru di atas; waktu {city.nama_zona}).")
-table = view[["waktu", "pengguna", "peran", "aksi", "wilayah", "baris", "rincian"]].rename(columns=str.capitalize)
-st.dataframe(table, hide_index=True, width="stretch")
-downloads.table(table, name="Log audit", account=ctx.account, area="seluruh kota", key="audit_unduh")
+st.dataframe(view, hide_index=True, width="stretch")
+downloads.table(view, name="Log audit", account=ctx.account, area="seluruh kota", key="audit_unduh")
