@@ -62,14 +62,17 @@ def shapes(city: City) -> pd.DataFrame:
 
 
 def feature_collection(rows: pd.DataFrame) -> dict:
-    """GeoJSON FeatureCollection with the Kemendagri code as feature id."""
+    """GeoJSON FeatureCollection with the Kemendagri code as feature id.
+
+    Each feature carries its label point (`bujur`, `lintang`): a point inside the shape where
+    the map writes the area's name (a centroid can fall outside a crescent-shaped kelurahan)."""
     return {
         "type": "FeatureCollection",
         "features": [
             {
                 "type": "Feature",
                 "id": r.kode,
-                "properties": {"kode": r.kode, "nama": r.nama},
+                "properties": {"kode": r.kode, "nama": r.nama, "bujur": float(r.bujur), "lintang": float(r.lintang)},
                 "geometry": json.loads(r.geojson),
             }
             for r in rows.itertuples()
