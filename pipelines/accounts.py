@@ -256,21 +256,23 @@ def _source_key(source: str) -> str:
 def _reserve(conn, key: str, limit: int, now: float) -> bool:
     """Count one attempt under `key` before the password is checked; False when the key is locked.
 
-    A single UPDATE per step, inside the caller's transaction, so parallel attempts queue."""
+    The row is created if missing, then locked (FOR UPDATE on PostgreSQL; SQLite's writer lock
+    already serialises), so parallel attempts see each other's counts. Keys are always taken in
+    the same order by every caller, so two attempts cannot deadlock."""
     table = store.percobaan_masuk
     window = LOCKOUT.total_seconds()
-    row = conn.execute(sa.select(table).where(table.c.kunci == key)).mappings().first()
-    if row is None:
-        conn.execute(sa.insert(table).values(kunci=key, gagal=0, mulai=now, terkunci_sampai=None))
-    elif row["terkunci_sampai"] and row["terkunci_sampai"] > now:
+    insert = store.insert_or_ignore(conn, table).values(kunci=key, gagal=0, mulai=now, terkunci_sampai=None)
+    conn.execute(insert)
+    row = conn.execute(sa.select(table).where(table.c.kunci == key).with_for_update()).mappings().one()
+    if row["terkunci_sampai"] and row["terkunci_sampai"] > now:
         return False
-    elif row["mulai"] < now - window:
-        conn.execute(sa.update(table).where(table.c.kunci == key).values(gagal=0, mulai=now, terkunci_sampai=None))
-    count = conn.execute(
-        sa.update(table).where(table.c.kunci == key).values(gagal=table.c.gagal + 1).returning(table.c.gagal)
-    ).scalar_one()
-    if count >= limit:
-        conn.execute(sa.update(table).where(table.c.kunci == key).values(terkunci_sampai=now + window))
+    count = 1 if row["mulai"] < now - window else row["gagal"] + 1
+    start = now if row["mulai"] < now - window else row["mulai"]
+    conn.execute(
+        sa.update(table)
+        .where(table.c.kunci == key)
+        .values(gagal=count, mulai=start, terkunci_sampai=now + window if count >= limit else None)
+    )
     return True
 
 

@@ -71,6 +71,7 @@ audit_adopsi = sa.Table(
 
 _init_lock = threading.Lock()
 _READ_ONLY = "tkpkd_read_only"
+_sqlite_writer = threading.RLock()
 
 
 def database_url(settings: Settings) -> str:
@@ -121,9 +122,26 @@ def engine(settings: Settings) -> Engine:
 
 @contextmanager
 def transaction(settings: Settings):
-    """One transaction: committed when the block ends, rolled back if it raises."""
-    with engine(settings).begin() as conn:
-        yield conn
+    """One transaction: committed when the block ends, rolled back if it raises.
+
+    On SQLite, threads of one process take turns here first: SQLite's busy wait polls with growing
+    sleeps and is not fair, so thirty threads racing for its lock can starve one past any timeout."""
+    made = engine(settings)
+    if made.dialect.name == "sqlite":
+        with _sqlite_writer, made.begin() as conn:
+            yield conn
+    else:
+        with made.begin() as conn:
+            yield conn
+
+
+def insert_or_ignore(conn: Connection, table: sa.Table):
+    """INSERT that does nothing when the key exists (both dialects spell it ON CONFLICT DO NOTHING)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing()
 
 
 def connection(settings: Settings) -> Connection:
