@@ -364,7 +364,14 @@ def rollback(*, settings: Settings | None = None, user: str = "cli", to: str | N
     """Make the previous version (or `to`) current again."""
     settings = settings or get_settings()
     with exclusive(settings, "kembalikan versi"):
-        current = lake.read_manifest(settings)
+        try:
+            current = lake.read_manifest(settings)
+        except lake.NoLake:
+            # The manifest was lost: the newest kept version (or the one named) becomes current again.
+            kept = lake.existing_versions(settings)
+            if not kept:
+                raise
+            current = {"versi": None, "sebelumnya": kept[-1]}
         target = to or current.get("sebelumnya")
         if not target:
             raise PublishError(f"Versi {current['versi']} adalah versi pertama; tidak ada versi sebelumnya.")

@@ -111,9 +111,13 @@ class LakeReader:
                     "autoload_known_extensions": False,
                 }
             )
-            for table in manifest["tabel"]:
-                path = lake.table_path(self.settings, manifest, table)
-                con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
+            try:
+                for table in manifest["tabel"]:
+                    path = lake.table_path(self.settings, manifest, table)
+                    con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
+            except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+                con.close()
+                raise lake.DamagedVersion(manifest["versi"], manifest.get("sebelumnya")) from exc
             old, self._con = self._con, con
             self._version, self._stamp, self.manifest = manifest["versi"], stamp, manifest
             if old is not None:
@@ -129,6 +133,9 @@ class LakeReader:
         cur = self._con.cursor()
         try:
             return cur.execute(sql, params or {}).df()
+        except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+            # A parquet file of this version is missing or corrupt: say so, never a traceback.
+            raise lake.DamagedVersion(self._version or "?", self.manifest.get("sebelumnya")) from exc
         finally:
             cur.close()
 
