@@ -1,19 +1,21 @@
-"""Tren: indicators over all periods for the area, beside its parent and the city; sub-areas side by side."""
+"""Tren: an indicator over all periods for the area, beside its parent, the city and official figures;
+then every sub-area, ranked."""
 
-import pandas as pd
 import streamlit as st
 
-from charts.tren import small_multiples, trend_lines
+from charts.tren import small_multiples, subarea_lines, trend_lines
 from pipelines import indicators as ind
-from pipelines.formatting import angka, persen
+from pipelines import reference, trend
+from pipelines.formatting import persen
 from pipelines.periods import period_label
-from pipelines.read import parent_code
-from ui import data, downloads, nav, state, widgets
+from ui import data, downloads, nav, state, tables, widgets
 
 ctx = nav.context()
 nav.require_lake(ctx)
 scope, area, period = ctx.account.scope, ctx.area, ctx.period
 city_code, city_name = data.city()
+periods = data.periods()
+labels = [period_label(p) for p in periods]
 
 st.title("Tren")
 keys = [i.key for i in ind.MAPPABLE if i.denominator]
@@ -27,97 +29,77 @@ chosen = st.selectbox(
 )
 st.session_state[state.INDICATOR] = chosen
 meta = ind.get(chosen)
-title_area = widgets.area_name(area)
-st.caption(
-    f"{meta.label} sebagai persen dari {'semua keluarga' if meta.denominator == 'jumlah_keluarga' else ind.get(meta.denominator).label.lower()}. {meta.description}"
-)
+base = "semua keluarga" if meta.denominator == "jumlah_keluarga" else ind.get(meta.denominator).label.lower()
+st.caption(f"{meta.label} sebagai persen dari {base}. {meta.description}")
 
 
-def as_share(rows: pd.DataFrame) -> pd.DataFrame:
-    rows = rows.sort_values("periode", key=lambda s: s.map(data.periods().index))
-    return rows.assign(
-        porsi=rows[chosen] / rows[meta.denominator].where(rows[meta.denominator] > 0),
-        periode_label=rows["periode"].map(period_label),
-    )
+def line(kode: str) -> tuple[str, object]:
+    """(name, rows with shares) of one area; RW and RT are named from their rows."""
+    rows = trend.shares(data.indicators(scope, kode=kode, totals=True), chosen, periods)
+    return widgets.area_name(kode, rows["nama_wilayah"].iloc[0] if len(rows) else None), rows
 
 
-series = [("area", title_area, as_share(data.indicators(scope, kode=area, totals=True)))]
-parent = parent_code(area)
-if parent and parent != city_code:
-    series.append(("induk", widgets.area_name(parent), as_share(data.indicators(scope, kode=parent, totals=True))))
-if area != city_code:
-    series.append(("kota", city_name, as_share(data.indicators(scope, kode=city_code, totals=True))))
-if series[0][2].empty:
+title_area, own = line(area)
+if own.empty:
     st.info(f"Belum ada data untuk {title_area}.")
     st.stop()
+series = [("area", title_area, own)]
+# The parent from the rows, not from the code: an RT of a city without RW hangs from its kelurahan.
+parent = own["kode_induk"].dropna().iloc[0] if own["kode_induk"].notna().any() else None
+if parent and parent != city_code:
+    series.append(("induk", *line(parent)))
+if area != city_code:
+    series.append(("kota", city_name, line(city_code)[1]))
 
-REFERENCE = {  # official city series drawn beside a family-list indicator
-    "keluarga_desil_1": ("penduduk miskin", "Angka kemiskinan BPS (persen penduduk)"),
-    "keluarga_desil_1_4": ("penduduk miskin", "Angka kemiskinan BPS (persen penduduk)"),
-    "keluarga_fakir_miskin": ("penduduk miskin", "Angka kemiskinan BPS (persen penduduk)"),
-    "balita_stunting": ("stunting", "Prevalensi stunting (survei)"),
-}
-references = []
-stats = data.statistics(scope, area)
-if chosen in REFERENCE and len(stats):
-    word, ref_name = REFERENCE[chosen]
-    names = stats["indikator"].str.lower()
-    poverty = stats[names.str.contains(word) & ~names.str.contains("ekstrem")]
-    # An annual BPS figure (Susenas, March) sits on the first period of its year in the list.
-    first_of_year = {}
-    for p in data.periods():
-        first_of_year.setdefault(p[:4], p)
-    poverty = poverty.assign(periode=poverty["periode"].map(lambda p: first_of_year.get(p[:4]) if len(p) == 4 else p))
-    poverty = poverty.dropna(subset=["periode"])
-    if len(poverty):
-        references.append(
-            (ref_name, poverty.assign(periode_label=poverty["periode"].map(period_label), nilai=poverty["nilai"] / 100))
-        )
-fig = trend_lines(series, value_col="porsi", fmt=persen, title=f"{meta.label}: {title_area}", references=references)
+refs = reference.series(data.statistics(scope, area), chosen, periods, data.region_names())
+fig = trend_lines(
+    series, value_col="porsi", fmt=persen, title=f"{meta.label}: {title_area}", references=refs, categories=labels
+)
 fig.update_yaxes(tickformat=".1%")
 st.plotly_chart(fig, key="tren_garis", config={"displayModeBar": False})
-if references:
+if len(refs):
     st.caption(
-        "Garis titik-titik: angka resmi (BPS/Kemenkes, tahunan) sebagai acuan; ukurannya berbeda dari porsi "
-        "keluarga di daftar, jadi bandingkan arahnya, bukan angkanya."
+        "Garis titik-titik: angka resmi (BPS/Kemenkes) sebagai acuan, ditarik sepanjang periode yang dicakupnya "
+        "(angka tahunan mencakup setiap periode tahun itu). Angka resmi mengukur hal lain (mis. persen penduduk, "
+        "bukan keluarga), jadi bandingkan arahnya, bukan angkanya."
     )
-
-last = series[0][2].iloc[-1]
-first = series[0][2].iloc[0]
-st.markdown(
-    f"Dari {first['periode_label']} ke {last['periode_label']}, {meta.label.lower()} di {title_area} "
-    f"{'naik' if last['porsi'] > first['porsi'] else 'turun' if last['porsi'] < first['porsi'] else 'tetap'} "
-    f"dari {persen(first['porsi'])} ({angka(first[chosen])} keluarga) menjadi {persen(last['porsi'])} "
-    f"({angka(last[chosen])} keluarga)."
-)
+st.markdown(trend.change_sentence(own, chosen, title_area))
 
 children = data.children(scope, area)
 if len(children):
-    child_word = widgets.CHILD_WORDS[series[0][2]["level"].iloc[0]]
-    multiples = as_share(children)
-    st.markdown(f"#### Setiap {child_word}")
-    worst_now = multiples[multiples["periode"] == period].nlargest(3, "porsi")["kode_wilayah"]
-    fig2 = small_multiples(
-        multiples,
-        value_col="porsi",
-        fmt=persen,
-        highlight=set(worst_now),
-        columns=5 if len(children["kode_wilayah"].unique()) > 12 else 4,
-    )
+    sub = trend.shares(children, chosen, periods)
+    noun = trend.LEVEL_NOUN[sub["level"].iloc[0]]
+    ranked = trend.ranking(sub, chosen, period)
+    worst, best = trend.worst_and_best(ranked, chosen)
+    count = sub["kode_wilayah"].nunique()
+    st.markdown(f"#### Setiap {noun}")
+    if count <= trend.SMALL_MULTIPLES_MAX:
+        order = list(dict.fromkeys([*ranked["kode_wilayah"], *sub["kode_wilayah"]]))
+        fig2 = small_multiples(sub, value_col="porsi", fmt=persen, highlight=set(worst), order=order, categories=labels)
+        note = f"Merah: tiga {noun} dengan keadaan terburuk pada {period_label(period)}. Sumbu tegak sama untuk semua."
+    else:
+        fig2 = subarea_lines(
+            sub,
+            value_col="porsi",
+            fmt=persen,
+            worst=worst,
+            best=best,
+            others_name=f"{count - len(worst) - len(best)} {noun} lainnya",
+            categories=labels,
+        )
+        note = (
+            f"Merah: tiga {noun} terburuk, hijau: tiga terbaik pada {period_label(period)}; abu-abu: {noun} lainnya. "
+            f"Semua {count} {noun} berurutan di tabel di bawah."
+        )
     st.plotly_chart(fig2, key="tren_kecil", config={"displayModeBar": False})
-    st.caption("Merah: tiga wilayah dengan porsi tertinggi pada periode terpilih. Sumbu tegak sama untuk semua.")
+    st.caption(note)
+    st.dataframe(trend.ranking_table(ranked, chosen), hide_index=True, width="stretch", key="tren_peringkat")
 
-table = pd.concat([rows.assign(wilayah=name) for _, name, rows in series])
-table = table[["wilayah", "periode_label", "jumlah_keluarga", chosen, "porsi"]].rename(
-    columns={
-        "wilayah": "Wilayah",
-        "periode_label": "Periode",
-        "jumlah_keluarga": "Keluarga",
-        chosen: meta.label,
-        "porsi": "Porsi",
-    }
-)
+table = trend.trend_table([(name, rows) for _, name, rows in series], chosen)
 with st.expander("Tabel dan unduhan"):
-    st.dataframe(table.assign(Porsi=table["Porsi"].map(persen)), hide_index=True, width="stretch")
+    shown = tables.counts_as_text(table.assign(Porsi=table["Porsi"].map(persen)))
+    st.dataframe(shown, hide_index=True, width="stretch")
+    if len(refs):
+        st.dataframe(reference.figures(refs), hide_index=True, width="stretch")
     downloads.table(table, name=f"Tren {meta.label} {title_area}", account=ctx.account, area=area, key="tren_tabel")
     downloads.chart_png(fig, name=f"Tren {meta.label} {title_area}", account=ctx.account, area=area, key="tren_png")
