@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipelines import indicators as ind
-from pipelines.formatting import angka, is_missing, persen, perubahan
+from pipelines.contracts import STATIC_CONTRACTS
+from pipelines.formatting import angka, is_missing, persen, perubahan, tanggal
 from pipelines.periods import period_bounds, period_label
 
 # The indicator that ranks areas by how poor they are: families in desil 1.
@@ -37,6 +38,37 @@ def year_before(periods: list[str], period: str) -> str | None:
     return None
 
 
+# The upload and columns that fill each headline figure, so a figure without data can say which
+# file brings it (a column never uploaded is published as NULL, not 0: sql/marts/30_indikator.sql).
+FILLED_BY: dict[str, tuple[str, tuple[str, ...]]] = {
+    "keluarga_desil_1": ("keluarga", ("desil",)),
+    "keluarga_desil_1_4": ("keluarga", ("desil",)),
+    "keluarga_fakir_miskin": ("verval", ()),
+    "keluarga_rtlh": ("keluarga", ("lantai", "dinding", "atap", "luas_lantai")),
+    "keluarga_tanpa_air_layak": ("keluarga", ("sumber_air",)),
+    "keluarga_tanpa_sanitasi_layak": ("keluarga", ("sanitasi",)),
+    "keluarga_tanpa_jaminan_kesehatan": ("keluarga", ("jaminan_kesehatan",)),
+    "keluarga_rawan_pangan": ("keluarga", ("rawan_pangan",)),
+    "keluarga_tanpa_listrik": ("keluarga", ("penerangan",)),
+    "keluarga_penerima_program": ("penerima", ()),
+}
+
+
+def filled_by(key: str) -> str | None:
+    """Which upload brings an indicator, in the words of the upload page."""
+    if key not in FILLED_BY:
+        return None
+    source, columns = FILLED_BY[key]
+    if source == "verval":  # its columns are the criteria of the city's rule set
+        return "diisi dari unggahan Verifikasi-validasi lapangan (verval), kolom kriteria fakir miskin"
+    contract = STATIC_CONTRACTS[source]
+    text = f"diisi dari unggahan {contract.label}"
+    if columns:
+        labels = [contract.column(c).label for c in columns]
+        text += ", kolom " + (f"{', '.join(labels[:-1])} atau {labels[-1]}" if len(labels) > 1 else labels[0])
+    return text
+
+
 @dataclass(frozen=True)
 class Headline:
     key: str
@@ -47,6 +79,11 @@ class Headline:
     change_prev: str | None
     change_year: str | None
     worse: bool | None  # True when it moved the wrong way since the previous period
+    filled_by: str | None = None  # set when there is no data: which upload brings it
+
+    @property
+    def missing(self) -> bool:
+        return is_missing(self.value)
 
 
 def _row(trend: pd.DataFrame, period: str | None) -> dict | None:
@@ -65,19 +102,21 @@ def headlines(trend: pd.DataFrame, period: str, periods: list[str]) -> list[Head
     for meta in ind.HEADLINE:
         value = now.get(meta.key) if now else None
         before = prev.get(meta.key) if prev else None
+        missing = is_missing(value)
         worse = None
-        if not is_missing(value) and not is_missing(before) and value != before:
+        if not missing and not is_missing(before) and value != before:
             worse = (value > before) == meta.lower_is_better
         out.append(
             Headline(
                 key=meta.key,
                 label=meta.label,
                 description=meta.description,
-                value=value,
-                share=ind.share(now, meta.key) if now else None,
+                value=None if missing else value,
+                share=ind.share(now, meta.key) if now and not missing else None,
                 change_prev=perubahan(value, before),
                 change_year=perubahan(value, year.get(meta.key) if year else None),
                 worse=worse,
+                filled_by=filled_by(meta.key) if missing else None,
             )
         )
     return out
@@ -186,48 +225,111 @@ def worsening(children: pd.DataFrame, period: str, periods: list[str], key: str 
     return out
 
 
+def _stale(rows: pd.DataFrame, period: str, kode: str, nama: str) -> list[Warning]:
+    start, _ = period_bounds(period)
+    out = []
+    for r in rows[rows["periode"] == period].to_dict("records"):
+        last = r["terakhir_diperbarui"]
+        if is_missing(last):
+            text = f"{r[nama]}: belum ada data keluarga untuk {period_label(period)}."
+        elif pd.Timestamp(last).date() < start:
+            text = f"{r[nama]}: data terakhir diperbarui {tanggal(pd.Timestamp(last).date())}, sebelum {period_label(period)} dimulai."
+        else:
+            continue
+        out.append(Warning("data_lama", r[kode], r[nama], text))
+    return out
+
+
 def stale_data(quality: pd.DataFrame, period: str) -> list[Warning]:
     """Kelurahan whose family data were last updated before the period began (or never)."""
-    start, _ = period_bounds(period)
-    rows = quality[quality["periode"] == period]
-    out = []
-    for r in rows.itertuples():
-        last = r.terakhir_diperbarui
-        if is_missing(last):
-            out.append(
-                Warning(
-                    "data_lama",
-                    r.kode_kelurahan,
-                    r.nama_kelurahan,
-                    f"{r.nama_kelurahan}: belum ada data keluarga untuk {period_label(period)}.",
-                )
-            )
-        elif pd.Timestamp(last).date() < start:
-            out.append(
-                Warning(
-                    "data_lama",
-                    r.kode_kelurahan,
-                    r.nama_kelurahan,
-                    f"{r.nama_kelurahan}: data terakhir diperbarui {pd.Timestamp(last).strftime('%d/%m/%Y')}, "
-                    f"sebelum {period_label(period)} dimulai.",
-                )
-            )
-    return out
+    return _stale(quality, period, "kode_kelurahan", "nama_kelurahan")
 
 
-def late_programmes(programmes: pd.DataFrame, period: str) -> list[Warning]:
-    """Programmes whose realised output is below LATE_PROGRAMME of target in the period."""
+def stale_sub_areas(rows: pd.DataFrame, period: str) -> list[Warning]:
+    """RW or RT (rows of the `indikator` table) whose families were last updated before the period began."""
+    return _stale(rows, period, "kode_wilayah", "nama_wilayah")
+
+
+def kelurahan_of(kode: str) -> str | None:
+    """The kelurahan an area lies in (itself for a kelurahan); None for the city or a kecamatan."""
+    parts = kode.split(".")
+    return ".".join(parts[:4]) if len(parts) >= 4 else None
+
+
+def within(rows: pd.DataFrame, kode: str) -> pd.DataFrame:
+    """Rows of the `indikator` table for an area and the areas below it."""
+    codes = rows["kode_wilayah"]
+    return rows[(codes == kode) | codes.str.startswith(kode + ".")]
+
+
+def quality_in_area(quality: pd.DataFrame, kode: str) -> pd.DataFrame:
+    """Quality rows of the kelurahan inside an area; for an RW or RT, of the kelurahan it lies in."""
+    kelurahan = kelurahan_of(kode)
+    if kelurahan:
+        return quality[quality["kode_kelurahan"] == kelurahan]
+    if kode.count(".") == 2:
+        return quality[quality["kode_kecamatan"] == kode]
+    return quality
+
+
+def late_programmes(programmes: pd.DataFrame, period: str, where: str | None = None) -> list[Warning]:
+    """Programmes whose realised output is below LATE_PROGRAMME of target in the period.
+
+    `programmes` holds the outputs reported for one area (`where`, named in the text when it is
+    not the whole city) and the families the programme reached there."""
     rows = programmes[(programmes["periode"] == period) & programmes["capaian"].notna()]
     out = []
-    for r in rows[rows["capaian"] < LATE_PROGRAMME].sort_values("capaian").itertuples():
-        out.append(
-            Warning(
-                "program_terlambat",
-                r.kode_program,
-                r.nama_program,
-                f"{r.nama_program} ({r.opd}): capaian keluaran {persen(r.capaian, 0)} dari target "
-                f"({angka(r.realisasi)} dari {angka(r.target)} {r.satuan or ''})".rstrip()
-                + ".",
-            )
+    for r in rows[rows["capaian"] < LATE_PROGRAMME].sort_values("capaian").to_dict("records"):
+        text = (
+            f"{r['nama_program']} ({r['opd']}){' di ' + where if where else ''}: capaian keluaran "
+            f"{persen(r['capaian'], 0)} dari target ({angka(r['realisasi'])} dari {angka(r['target'])} "
+            f"{r['satuan'] or ''}".rstrip()
+            + ")"
         )
+        if not is_missing(reached := r.get("keluarga_terjangkau")):
+            text += f"; {angka(reached)} keluarga terjangkau"
+        out.append(Warning("program_terlambat", r["kode_program"], r["nama_program"], text + "."))
     return out
+
+
+def early_warnings(
+    level: str,
+    period: str,
+    periods: list[str],
+    *,
+    watched: pd.DataFrame,
+    quality: pd.DataFrame,
+    rt_rows: pd.DataFrame,
+    programmes: pd.DataFrame,
+    programme_place: str | None,
+) -> list[Warning]:
+    """The early warnings of one area, from its own rows only.
+
+    `watched`: the sub-areas whose trend is watched (kelurahan from the city or a kecamatan, RW or
+    RT below); `quality`: its kelurahan (`quality_in_area`); `rt_rows`: its RT; `programmes`: outputs
+    reported in it, named `programme_place` (None for the whole city)."""
+    out = worsening(watched, period, periods) if len(watched) else []
+    # A kelurahan that was not refreshed at all is one warning, not one per RT.
+    stale = stale_data(quality, period) if level in ("kota", "kecamatan", "kelurahan") else []
+    if level not in ("kota", "kecamatan") and not stale:
+        stale = stale_sub_areas(rt_rows, period)
+    return out + stale + late_programmes(programmes, period, programme_place)
+
+
+def watch_note(level: str, area_name: str, watched_word: str, period: str, programme_place: str) -> str:
+    """What the early warnings of an area look at, in one sentence."""
+    label = period_label(period)
+    clauses = []
+    if watched_word:
+        clauses.append(
+            f"{watched_word} di {area_name} yang porsi keluarga desil 1-nya memburuk dua periode berturut-turut"
+        )
+    fresh = {
+        "kota": f"kelurahan di {area_name} yang datanya belum diperbarui untuk {label}",
+        "kecamatan": f"kelurahan di {area_name} yang datanya belum diperbarui untuk {label}",
+        "kelurahan": f"data {area_name} dan RT-nya yang belum diperbarui untuk {label}",
+        "rw": f"RT di {area_name} yang datanya belum diperbarui untuk {label}",
+    }
+    clauses.append(fresh.get(level, f"data {area_name} yang belum diperbarui untuk {label}"))
+    clauses.append(f"program yang keluarannya di {programme_place} di bawah {persen(LATE_PROGRAMME, 0)} target")
+    return f"Dipantau untuk {area_name}: {', '.join(clauses[:-1])}, dan {clauses[-1]}."

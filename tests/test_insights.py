@@ -63,7 +63,7 @@ def test_stale_and_missing_data_are_warned():
     )
     texts = [w.text for w in insights.stale_data(quality, "2025-Q4")]
     assert texts == [
-        "Lama: data terakhir diperbarui 02/08/2025, sebelum Triwulan IV 2025 dimulai.",
+        "Lama: data terakhir diperbarui 2 Agustus 2025, sebelum Triwulan IV 2025 dimulai.",
         "Kosong: belum ada data keluarga untuk Triwulan IV 2025.",
     ]
 
@@ -95,6 +95,81 @@ def test_programmes_below_80_percent_of_target_are_late():
     )
     [late] = insights.late_programmes(programmes, "2025-Q4")
     assert late.text == "Bedah rumah (Perkim): capaian keluaran 50% dari target (50 dari 100 unit)."
+
+
+def test_programmes_name_the_area_and_the_families_reached_there():
+    programmes = pd.DataFrame(
+        [
+            {
+                "periode": "2025-Q4",
+                "kode_program": "A",
+                "nama_program": "Bedah rumah",
+                "opd": "Perkim",
+                "capaian": 0.2,
+                "realisasi": 2,
+                "target": 10,
+                "satuan": "unit",
+                "keluarga_terjangkau": 3,
+            }
+        ]
+    )
+    [late] = insights.late_programmes(programmes, "2025-Q4", "Kelurahan Akcaya")
+    assert late.text == (
+        "Bedah rumah (Perkim) di Kelurahan Akcaya: capaian keluaran 20% dari target (2 dari 10 unit); "
+        "3 keluarga terjangkau."
+    )
+
+
+QUALITY = pd.DataFrame(
+    [
+        {"kode_kelurahan": "61.71.01.1006", "kode_kecamatan": "61.71.01", "nama_kelurahan": "Akcaya"},
+        {"kode_kelurahan": "61.71.01.1001", "kode_kecamatan": "61.71.01", "nama_kelurahan": "Benuamelayu Darat"},
+        {"kode_kelurahan": "61.71.03.1002", "kode_kecamatan": "61.71.03", "nama_kelurahan": "Sungaijawi Dalam"},
+    ]
+).assign(periode="2025-Q4", terakhir_diperbarui=None)
+
+
+def test_quality_of_an_area_is_its_own_kelurahan():
+    def names(kode):
+        return list(insights.quality_in_area(QUALITY, kode)["nama_kelurahan"])
+
+    assert names("61.71") == ["Akcaya", "Benuamelayu Darat", "Sungaijawi Dalam"]
+    assert names("61.71.01") == ["Akcaya", "Benuamelayu Darat"]
+    assert names("61.71.01.1006") == ["Akcaya"]
+    assert names("61.71.01.1006.002.003") == ["Akcaya"]  # an RT: the kelurahan it lies in
+
+
+def test_a_stale_kelurahan_is_one_warning_and_a_fresh_one_names_its_old_rt():
+    rts = pd.DataFrame(
+        [
+            {"kode_wilayah": "61.71.01.1006.001.003", "nama_wilayah": "RT 003 / RW 001", "tanggal": "2025-08-01"},
+            {"kode_wilayah": "61.71.01.1006.002.001", "nama_wilayah": "RT 001 / RW 002", "tanggal": "2025-11-01"},
+        ]
+    ).rename(columns={"tanggal": "terakhir_diperbarui"})
+    rts["periode"] = "2025-Q4"
+    none = pd.DataFrame(columns=["periode", "capaian"])
+    kwargs = dict(watched=pd.DataFrame(), rt_rows=rts, programmes=none, programme_place="Kelurahan Akcaya")
+    akcaya = insights.quality_in_area(QUALITY, "61.71.01.1006")
+    stale = insights.early_warnings("kelurahan", "2025-Q4", PERIODS, quality=akcaya, **kwargs)
+    assert [w.text for w in stale] == ["Akcaya: belum ada data keluarga untuk Triwulan IV 2025."]
+    fresh = akcaya.assign(terakhir_diperbarui="2025-12-01")
+    found = insights.early_warnings("kelurahan", "2025-Q4", PERIODS, quality=fresh, **kwargs)
+    assert [w.nama for w in found] == ["RT 003 / RW 001"]
+    assert "data terakhir diperbarui 1 Agustus 2025" in found[0].text
+
+
+def test_a_figure_without_data_is_missing_and_says_which_upload_fills_it():
+    area = pd.DataFrame(
+        [{"periode": "2025-Q4", "jumlah_keluarga": 10, "keluarga_desil_1": 0, "keluarga_tanpa_jaminan_kesehatan": None}]
+    )
+    heads = {h.key: h for h in insights.headlines(area, "2025-Q4", PERIODS)}
+    assert not heads["keluarga_desil_1"].missing and heads["keluarga_desil_1"].share == 0
+    jkn = heads["keluarga_tanpa_jaminan_kesehatan"]
+    assert jkn.missing and jkn.share is None
+    assert jkn.filled_by == "diisi dari unggahan Data keluarga (DTSEN / P3KE), kolom Jaminan Kesehatan"
+    assert insights.filled_by("keluarga_rtlh").endswith(
+        "kolom Jenis Lantai, Jenis Dinding, Jenis Atap atau Luas Lantai (m2)"
+    )
 
 
 def test_indonesian_number_formats():

@@ -6,6 +6,9 @@ import streamlit as st
 
 from pipelines.formatting import angka, persen
 from pipelines.insights import Headline, Warning
+from ui.widgets import plain
+
+NO_DATA = "Belum ada data"
 
 WARNING_TITLES = {
     "memburuk": "Memburuk dua periode berturut-turut",
@@ -19,6 +22,11 @@ def headline_cards(heads: list[Headline], prev_label: str | None, year_label: st
         cols = st.columns(per_row)
         for col, h in zip(cols, heads[start : start + per_row]):
             with col.container(border=True):
+                if h.missing:
+                    # A column never uploaded: say so and which upload brings it, never "0".
+                    st.metric(h.label, NO_DATA, help=h.description)
+                    st.caption(f"{NO_DATA}: {h.filled_by}." if h.filled_by else f"{NO_DATA}.")
+                    continue
                 delta = None
                 if h.change_prev and prev_label and h.change_prev != "tetap":
                     delta = f"{h.change_prev} sejak {prev_label}"
@@ -46,6 +54,7 @@ def warning_list(warnings: list[Warning], limit: int = 8) -> None:
         items = [w for w in warnings if w.kind == kind]
         if not items:
             continue
-        shown = "\n".join(f"- {w.text}" for w in items[:limit])
+        # Programme and OPD names come from uploads: shown as written, never as Markdown.
+        shown = "\n".join(f"- {plain(w.text)}" for w in items[:limit])
         more = f"\n- … dan {len(items) - limit} lainnya" if len(items) > limit else ""
         st.warning(f"**{title} ({len(items)})**\n\n{shown}{more}")

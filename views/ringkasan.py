@@ -1,12 +1,14 @@
 """Ringkasan: headline figures, what changed and where, and early warnings for the chosen area."""
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
 from charts.batang import ranked_bars
 from pipelines import indicators as ind
 from pipelines import insights
-from pipelines.formatting import angka, persen
+from pipelines.formatting import angka, is_missing, persen
 from pipelines.periods import period_label
 from ui import cards, data, downloads, nav, tables, widgets
 
@@ -29,14 +31,15 @@ if current.empty:
 row = current.iloc[0]
 prev = insights.previous_period(periods, period)
 year = insights.year_before(periods, period)
+people = "" if is_missing(row["jumlah_jiwa"]) else f", {angka(row['jumlah_jiwa'])} jiwa"
 st.caption(
-    f"{period_label(period)} · {angka(row['jumlah_keluarga'])} keluarga, {angka(row['jumlah_jiwa'])} jiwa · "
-    f"desil 1 = 10% termiskin nasional (DTSEN)"
+    f"{period_label(period)} · {angka(row['jumlah_keluarga'])} keluarga{people} · "
+    "desil 1 = 10% termiskin nasional (DTSEN)"
 )
 
 children = data.children(scope, area)
 level = row["level"]
-child_word = widgets.CHILD_WORDS[level]
+child_word, child_label = widgets.child_word(level), widgets.child_label(level)
 heads = insights.headlines(trend, period, periods)
 changes = insights.sub_area_changes(children, period, periods) if len(children) else pd.DataFrame()
 
@@ -68,7 +71,7 @@ if len(changes):
             st.dataframe(
                 pd.DataFrame(
                     {
-                        child_word.capitalize(): better["nama_wilayah"],
+                        child_label: better["nama_wilayah"],
                         "Desil 1 sekarang": better["porsi"].map(persen),
                         "Sebelumnya": better["porsi_lalu"].map(persen),
                         "Perubahan (poin)": (better["selisih_porsi"] * 100).map(lambda v: angka(v, 1)),
@@ -78,25 +81,42 @@ if len(changes):
                 width="stretch",
             )
 
-st.markdown("#### Peringatan dini")
-# Watch kelurahan even from the city or a kecamatan: that is where a lurah can act.
+st.markdown(f"#### Peringatan dini: {title}")
+# From the city or a kecamatan the trends watched are its kelurahan: that is where a lurah can act.
+# Programme outputs are reported per kelurahan, so an RW or RT is watched through its kelurahan.
+kelurahan = insights.kelurahan_of(area)
 if level in ("kota", "kecamatan"):
-    watched = data.indicators(scope, level="kelurahan")
-    watched = watched[watched["kode_wilayah"].str.startswith(area + ".")] if level == "kecamatan" else watched
+    watched = insights.within(data.indicators(scope, level="kelurahan"), area)
+    watched_word, rt_rows = "kelurahan", pd.DataFrame()
 else:
-    watched = children
-warnings = insights.worsening(watched, period, periods) if len(watched) else []
-warnings += insights.stale_data(data.quality(scope, period=period), period)
-warnings += insights.late_programmes(data.programmes(scope, period=period), period)
+    watched, watched_word = children, child_word
+    rt_rows = insights.within(data.indicators(scope, level="rt", period=period), area)
+programme_area = kelurahan or area
+programme_place = None if level == "kota" else widgets.area_name(programme_area)
+warnings = insights.early_warnings(
+    level,
+    period,
+    periods,
+    watched=watched,
+    quality=insights.quality_in_area(data.quality(scope, period=period), area),
+    rt_rows=rt_rows,
+    # The area is inside the user's scope (nav checked it); narrowing the scope to it only hides rows.
+    programmes=data.programmes(
+        replace(scope, kode_wilayah=programme_area) if level != "kota" and scope.covers(programme_area) else scope,
+        period=period,
+    ),
+    programme_place=programme_place,
+)
+st.caption(insights.watch_note(level, title, watched_word, period, programme_place or title))
 cards.warning_list(warnings)
 
 if len(children):
-    st.markdown(f"#### Semua {child_word} ({period_label(period)})")
+    st.markdown(f"#### Semua {child_word} di {title} ({period_label(period)})")
     now = children[children["periode"] == period]
     cols = ["nama_wilayah", "jumlah_keluarga"] + [h.key for h in ind.HEADLINE]
     table = now[cols].rename(
         columns={
-            "nama_wilayah": child_word.capitalize(),
+            "nama_wilayah": child_label,
             "jumlah_keluarga": "Keluarga",
             **{h.key: h.label for h in ind.HEADLINE},
         }

@@ -2,6 +2,11 @@
 -- reads. Family-level definitions: definisi.sql and 20_keluarga.sql. Labels and sources of
 -- each column: pipelines/indicators.py.
 
+-- Rule "no data is not zero": families with a flag, or NULL when no family of the group carries
+-- the column at all (a column never uploaded, e.g. health insurance in a list without it). Pages
+-- then say "Belum ada data" instead of showing 0 families.
+CREATE OR REPLACE MACRO hitung_diketahui(flag) AS CASE WHEN count(flag) > 0 THEN count(*) FILTER (WHERE flag) END;
+
 CREATE OR REPLACE TEMP TABLE konflik_kelurahan AS
 SELECT periode, kode_kelurahan, count(*) AS konflik
 FROM (SELECT periode, unnest(kelurahan) AS kode_kelurahan FROM konflik)
@@ -15,15 +20,15 @@ WITH agregat AS (
         grouping(kode_kecamatan, kode_kelurahan, rw, rt) AS g,
         count(*) AS jumlah_keluarga,
         sum(jumlah_jiwa) AS jumlah_jiwa,
-        count(*) FILTER (WHERE desil_1) AS keluarga_desil_1,
-        count(*) FILTER (WHERE desil_1_4) AS keluarga_desil_1_4,
-        count(*) FILTER (WHERE fakir_miskin) AS keluarga_fakir_miskin,
-        count(*) FILTER (WHERE rtlh) AS keluarga_rtlh,
-        count(*) FILTER (WHERE tanpa_air_layak) AS keluarga_tanpa_air_layak,
-        count(*) FILTER (WHERE tanpa_sanitasi_layak) AS keluarga_tanpa_sanitasi_layak,
-        count(*) FILTER (WHERE tanpa_jaminan_kesehatan) AS keluarga_tanpa_jaminan_kesehatan,
-        count(*) FILTER (WHERE rawan_pangan) AS keluarga_rawan_pangan,
-        count(*) FILTER (WHERE tanpa_listrik) AS keluarga_tanpa_listrik,
+        hitung_diketahui(desil_1) AS keluarga_desil_1,
+        hitung_diketahui(desil_1_4) AS keluarga_desil_1_4,
+        hitung_diketahui(fakir_miskin) AS keluarga_fakir_miskin,
+        hitung_diketahui(rtlh) AS keluarga_rtlh,
+        hitung_diketahui(tanpa_air_layak) AS keluarga_tanpa_air_layak,
+        hitung_diketahui(tanpa_sanitasi_layak) AS keluarga_tanpa_sanitasi_layak,
+        hitung_diketahui(tanpa_jaminan_kesehatan) AS keluarga_tanpa_jaminan_kesehatan,
+        hitung_diketahui(rawan_pangan) AS keluarga_rawan_pangan,
+        hitung_diketahui(tanpa_listrik) AS keluarga_tanpa_listrik,
         count(*) FILTER (WHERE menerima_program) AS keluarga_penerima_program,
         count(*) FILTER (WHERE layak_bantuan) AS keluarga_layak_bantuan,
         count(*) FILTER (WHERE galat_eksklusi) AS galat_eksklusi,
