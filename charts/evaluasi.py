@@ -1,113 +1,174 @@
-"""Evaluation charts: output against impact in four named quadrants, effects with their intervals,
-and targeting errors over time. Pure builders; the quadrant names come with the rows."""
+"""Evaluation charts: output against impact read across one row per programme or kelurahan, effects
+with their intervals, and targeting errors over time. Pure builders; rows carry a quadrant code, and
+the words shown for each code come in as an argument, so rewording a label moves no point."""
 
 from __future__ import annotations
 
+import html
+import textwrap
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from charts.style import base_layout
+from pipelines.evaluation_text import QUADRANTS
 
-# Quadrant -> colour: green where output and impact are high, red where output is high without impact.
+# Green where output and impact are high, red where output is high without impact, grey otherwise.
 QUADRANT_COLOURS = {
-    "Output tinggi, dampak tinggi": "#31a354",
-    "Output rendah, dampak tinggi": "#2980b9",
-    "Output tinggi, dampak rendah": "#d6452b",
-    "Output rendah, dampak rendah": "#7f8c8d",
+    QUADRANTS[True, True]: "#31a354",
+    QUADRANTS[False, True]: "#2980b9",
+    QUADRANTS[True, False]: "#d6452b",
+    QUADRANTS[False, False]: "#7f8c8d",
 }
+OTHER_COLOUR = "#b8b8b8"  # not judged yet, or a code this module does not know: still drawn
 STATUS_COLOURS = {"positif": "#31a354", "tidak_jelas": "#7f8c8d", "negatif": "#d6452b"}
+LINE = dict(color="#555", dash="dash", width=1)
+ROW_HEIGHT = 34
 
 
-def quadrant_scatter(
+def row_label(text, *, width: int = 34) -> str:
+    """A row name from an upload, safe inside plotly's HTML-like labels, wrapped to fit beside the bars."""
+    lines = textwrap.wrap(str(text), width, break_on_hyphens=False) or [""]
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+def _span(values: list[float]) -> list[float]:
+    """An axis range from zero or below, with room beyond each end for the value written outside a bar."""
+    values = [v for v in values if pd.notna(v)] or [0.0]
+    lo, hi = min(0.0, *values), max(0.0, *values)
+    room = max((hi - lo) * 0.14, 1e-9)
+    return [lo - room if lo < 0 else 0.0, hi + room if hi > 0 else 0.0]
+
+
+def output_and_impact(
     rows: pd.DataFrame,
     *,
-    x_col: str,
-    y_col: str,
     label_col: str,
-    x_threshold: float,
-    y_threshold: float,
-    x_title: str,
-    y_title: str,
+    output_col: str,
+    impact_col: str,
+    labels: dict[str, str],
+    output_title: str,
+    impact_title: str,
+    output_threshold: float,
+    impact_reference: float,
+    reference_note: str,
+    output_text: Callable[[float], str],
+    impact_text: Callable[[float], str],
+    interval: tuple[str, str] | None = None,
+    key_col: str | None = None,
     title: str | None = None,
-    hover_col: str | None = None,
-    error: tuple[str, str] | None = None,
-    labels: bool = True,
 ) -> go.Figure:
-    """Output achievement (x, a share) against outcome or impact (y), one trace per quadrant.
-
-    `rows` needs a `kuadran` column; `error` names the columns of the y interval's ends.
-    """
-    data = rows.dropna(subset=[x_col, y_col]).sort_values(y_col)
-    # Neighbours in height put their labels on alternate sides, so close points stay readable.
-    sides = ["middle right", "middle left"]
-    data = data.assign(_side=[sides[i % 2] for i in range(len(data))])
-    fig = go.Figure()
-    for name, colour in QUADRANT_COLOURS.items():
-        part = data[data["kuadran"] == name]
-        if part.empty:
-            continue
-        error_y = None
-        if error:
-            error_y = dict(
-                type="data",
-                symmetric=False,
-                array=(part[error[1]] - part[y_col]).tolist(),
-                arrayminus=(part[y_col] - part[error[0]]).tolist(),
-                color=colour,
-                thickness=2,
-                width=6,
-            )
-        fig.add_trace(
-            go.Scatter(
-                x=part[x_col],
-                y=part[y_col],
-                mode="markers+text" if labels else "markers",
-                name=name,
-                marker=dict(color=colour, size=14, line=dict(color="white", width=1)),
-                text=part[label_col] if labels else None,
-                textposition=part["_side"].tolist(),
-                textfont=dict(size=12),
-                error_y=error_y,
-                hovertext=part[hover_col] if hover_col else part[label_col],
-                hoverinfo="text",
-                customdata=part.get("kode_wilayah", part.get("kode_program")),
-            )
+    """Each row, top to bottom in the order given: output achievement (a share) on the left, impact on the
+    right, both coloured by the row's quadrant code (`kuadran`). Impact is a bar, or a point with its
+    interval when `interval` names the columns of its ends. Every name sits on its own row, so no
+    label can overlap another."""
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        column_widths=[0.38, 0.62],
+        horizontal_spacing=0.03,
+        subplot_titles=[output_title, impact_title],
+    )
+    codes = [c for c in QUADRANT_COLOURS if c in set(rows["kuadran"])]
+    codes += [c for c in dict.fromkeys(rows["kuadran"]) if c not in QUADRANT_COLOURS]
+    for code in codes:
+        part = rows[rows["kuadran"] == code]
+        colour = QUADRANT_COLOURS.get(code, OTHER_COLOUR)
+        common = dict(
+            y=part[label_col],
+            legendgroup=code,
+            marker_color=colour,
+            customdata=part[key_col] if key_col else None,
+            hoverinfo="text",
         )
-    xs = pd.concat([data[x_col], pd.Series([x_threshold])])
-    # Room for the quadrant names on both sides of the threshold and for labels right of the last point.
-    x_lo, x_hi = min(float(xs.min()) - 0.05, x_threshold - 0.2), max(float(xs.max()) + 0.1, x_threshold + 0.2)
-    ys = [y_threshold, *data[y_col]]
-    if error:
-        ys += [*data[error[0]], *data[error[1]]]
-    pad = max((max(ys) - min(ys)) * 0.12, 1.0)
-    y_lo, y_hi = min(ys) - pad, max(ys) + pad
-    fig.add_vline(x=x_threshold, line=dict(color="#555", dash="dash", width=1))
-    fig.add_hline(y=y_threshold, line=dict(color="#555", dash="dash", width=1))
-    corners = {
-        "Output tinggi, dampak tinggi": (x_hi, y_hi, "right", "top"),
-        "Output rendah, dampak tinggi": (x_lo, y_hi, "left", "top"),
-        "Output tinggi, dampak rendah": (x_hi, y_lo, "right", "bottom"),
-        "Output rendah, dampak rendah": (x_lo, y_lo, "left", "bottom"),
-    }
-    for name, (x, y, xanchor, yanchor) in corners.items():
+        fig.add_trace(
+            go.Bar(
+                x=part[output_col],
+                orientation="h",
+                name=labels.get(code, code),
+                text=[output_text(v) for v in part[output_col]],
+                textposition="outside",
+                cliponaxis=False,
+                hovertext=[f"{n}: {output_text(v)}" for n, v in zip(part[label_col], part[output_col])],
+                **common,
+            ),
+            row=1,
+            col=1,
+        )
+        hover = [f"{n}: {impact_text(v)}" for n, v in zip(part[label_col], part[impact_col])]
+        if interval:
+            impact = go.Scatter(
+                x=part[impact_col],
+                mode="markers",
+                marker=dict(color=colour, size=13),
+                error_x=dict(
+                    type="data",
+                    symmetric=False,
+                    array=(part[interval[1]] - part[impact_col]).tolist(),
+                    arrayminus=(part[impact_col] - part[interval[0]]).tolist(),
+                    color=colour,
+                    thickness=3,
+                    width=7,
+                ),
+                hovertext=hover,
+                showlegend=False,
+                **{k: v for k, v in common.items() if k != "marker_color"},
+            )
+        else:
+            impact = go.Bar(
+                x=part[impact_col],
+                orientation="h",
+                text=[impact_text(v) for v in part[impact_col]],
+                textposition="outside",
+                cliponaxis=False,
+                hovertext=hover,
+                showlegend=False,
+                **common,
+            )
+        fig.add_trace(impact, row=1, col=2)
+    ends = [*rows[impact_col]] + ([*rows[interval[0]], *rows[interval[1]]] if interval else [])
+    for axis, x, note in (
+        ("x", output_threshold, output_text(output_threshold)),
+        ("x2", impact_reference, reference_note),
+    ):
+        fig.add_vline(x=x, line=LINE, layer="below", row=1, col=1 if axis == "x" else 2)
         fig.add_annotation(
             x=x,
-            y=y,
-            text=f"<b>{name}</b>",
+            y=1,
+            xref=axis,
+            yref="paper",
+            yanchor="bottom",
+            text=note,
             showarrow=False,
-            xanchor=xanchor,
-            yanchor=yanchor,
-            font=dict(color=QUADRANT_COLOURS[name], size=13),
+            font=dict(size=12, color="#555"),
         )
-    base_layout(fig, title=title, height=520)
-    fig.update_xaxes(title=x_title, tickformat=".0%", range=[x_lo, x_hi], gridcolor="#eee", zeroline=False)
-    fig.update_yaxes(title=y_title, range=[y_lo, y_hi], gridcolor="#eee", zeroline=False)
-    fig.update_layout(showlegend=False)
+    base_layout(fig, title=title, height=max(300, ROW_HEIGHT * len(rows) + 190))
+    fig.update_layout(
+        barmode="overlay",
+        legend=dict(orientation="h", x=0, y=0, yref="container", yanchor="bottom", traceorder="normal"),
+        margin=dict(t=110 if title else 80, b=70),
+    )
+    fig.update_xaxes(
+        tickformat=".0%",
+        range=_span([*rows[output_col], output_threshold]),
+        gridcolor="#eee",
+        zeroline=False,
+        row=1,
+        col=1,
+    )
+    fig.update_xaxes(range=_span([*ends, impact_reference]), gridcolor="#eee", zeroline=False, row=1, col=2)
+    fig.update_yaxes(categoryorder="array", categoryarray=list(rows[label_col])[::-1], automargin=True, row=1, col=1)
+    # Subplot titles above the threshold notes.
+    for note in fig.layout.annotations[:2]:
+        note.update(yshift=20, font=dict(size=13))
     return fig
 
 
-def effect_intervals(rows: pd.DataFrame, *, label_col: str, title: str | None = None) -> go.Figure:
-    """Each programme's effect (points) with its 95% interval; zero marks 'no difference'."""
+def effect_intervals(rows: pd.DataFrame, *, label_col: str, x_title: str, title: str | None = None) -> go.Figure:
+    """Each programme's effect (percentage points) with its 95% interval; zero marks 'no difference'."""
     data = rows.dropna(subset=["efek"]).sort_values("efek")
     fig = go.Figure()
     for status, colour in STATUS_COLOURS.items():
@@ -132,13 +193,15 @@ def effect_intervals(rows: pd.DataFrame, *, label_col: str, title: str | None = 
                 ),
                 hovertext=part.get("kalimat", part[label_col]),
                 hoverinfo="text",
+                customdata=part.get("kode_program"),
             )
         )
     fig.add_vline(x=0, line=dict(color="#333", width=1))
-    base_layout(fig, title=title, height=max(280, 46 * len(data) + 110))
-    fig.update_xaxes(title="Selisih peluang membaik dibanding keluarga sebanding (poin)", gridcolor="#eee")
+    # Up to three lines per label (name on two, the outcome on one) need the height of three lines.
+    base_layout(fig, title=title, height=max(280, 3 * 22 * len(data) + 140))
+    fig.update_xaxes(title=x_title, gridcolor="#eee")
     fig.update_yaxes(categoryorder="array", categoryarray=list(data[label_col]), automargin=True)
-    fig.update_layout(legend=dict(orientation="h", y=-0.25, x=0))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=0, yref="container", yanchor="bottom"), margin=dict(b=60))
     return fig
 
 

@@ -3,7 +3,7 @@
 One computation behind the Evaluasi page and `python -m pipelines evaluasi`: `evaluate` reads
 the area's precomputed tables through the read side (sql/marts/50_evaluasi.sql) and returns
 every table both show. Outcomes pool all cohorts whose "after" period is at or before the chosen
-period; impact and partner contributions cover the year up to it.
+period; output achievement, impact and partner contributions cover the year up to it (`window`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 
 from pipelines import evaluation_area as area_eval
 from pipelines import evaluation_text as text
-from pipelines.evaluation_area import OUTPUT_HIGH
+from pipelines.evaluation_area import OUTPUT_HIGH, achievement
 from pipelines.evaluation_stats import estimate
 from pipelines.evaluation_text import NOT_JUDGED, QUADRANTS
 from pipelines.formatting import persen
@@ -48,6 +48,8 @@ SUMS = [
     "sasaran_layak",
     "sasaran_terjangkau",
 ]
+# Added up over the page's year for the outputs tab, beside the one output achievement.
+YEAR_SUMS = ["anggaran", "realisasi_anggaran", "jumlah_kegiatan", "keluarga_baru"]
 
 
 @dataclass(frozen=True)
@@ -99,26 +101,34 @@ def _action(row) -> str:
 
 
 def programme_table(
-    outputs: pd.DataFrame, estimates: pd.DataFrame, *, period: str, cohorts: list[str], base: str | None
+    outputs: pd.DataFrame,
+    estimates: pd.DataFrame,
+    *,
+    period: str,
+    window: list[str],
+    cohorts: list[str],
+    base: str | None,
 ) -> pd.DataFrame:
-    """Per programme: outputs in `period`, its main outcome estimate, cost per outcome, targeting."""
+    """Per programme: outputs in `period` and over the `window` (the `_tahun` columns and the one
+    output achievement, `capaian`), its main outcome estimate, cost per outcome, targeting."""
     if outputs.empty:
         return pd.DataFrame()
     meta = outputs.sort_values("periode").groupby("kode_program")[META].last()
     now = _sum(outputs, [period])
+    year = _sum(outputs, window)[YEAR_SUMS].add_suffix("_tahun")
+    reached = achievement(outputs[outputs["periode"].isin(window)], ["kode_program"])
+    reached = reached.rename(columns={"target": "target_tahun", "realisasi": "realisasi_tahun"})
     pooled = _sum(outputs, cohorts or [period])
     before = _sum(outputs, [base] if base else [])
-    table = meta.join(now).reset_index()
+    table = meta.join(now).join(year).join(reached).reset_index()
     table = table[table["kode_program"].isin(now.index)]
     table["hasil"] = table["kebutuhan_dasar"].map(text.main_outcome)
     main = estimates.set_index(["kode_program", "hasil"])
     est = main.reindex(list(zip(table["kode_program"], table["hasil"]))).reset_index(drop=True)
     table = pd.concat([table.reset_index(drop=True), est.drop(columns=["status"]), est[["status"]]], axis=1)
     table["status"] = table["status"].fillna("belum_ada")
-    table["capaian"] = _ratio(table["realisasi"], table["target"])
-    table["serapan_anggaran"] = _ratio(table["realisasi_anggaran"], table["anggaran"])
+    table["serapan_anggaran"] = _ratio(table["realisasi_anggaran_tahun"], table["anggaran_tahun"])
     by_code = table["kode_program"]
-    table["capaian_kohort"] = by_code.map(_ratio(pooled["realisasi"], pooled["target"]))
     # Spending per family reached per period of receipt, times the periods a new family received
     # until its outcome was measured, over the effect: rupiah per family whose outcome changed.
     per_family = _ratio(pooled["realisasi_anggaran"], pooled["keluarga_terjangkau"])
@@ -131,9 +141,11 @@ def programme_table(
     table["belum_terjangkau"] = (table["sasaran_layak"] - table["sasaran_terjangkau"]).clip(lower=0)
     table["galat_eksklusi"] = _ratio(table["belum_terjangkau"], table["sasaran_layak"])
     table["galat_inklusi_lalu"] = by_code.map(_ratio(before["penerima_galat_inklusi"], before["keluarga_terjangkau"]))
-    table["kuadran"] = [_quadrant(a, s) for a, s in zip(table["capaian_kohort"], table["status"])]
+    table["kuadran"] = [_quadrant(a, s) for a, s in zip(table["capaian"], table["status"])]
     table["tindak_lanjut"] = table.apply(_action, axis=1)
-    table["kalimat"] = [text.verdict(r, r["nama_program"] or r["kode_program"]) for r in table.to_dict("records")]
+    table["kalimat"] = [
+        text.verdict(r, text.programme_label(r["nama_program"], r["kode_program"])) for r in table.to_dict("records")
+    ]
     return _rank(table)
 
 
@@ -163,7 +175,7 @@ def evaluate(reader: LakeReader, scope: Scope, period: str, *, area: str | None 
     estimates = estimate(cells)
     outputs = reader.programme_outputs(scope, area=area)
     outputs = outputs[outputs["periode"].isin(upto)]
-    programmes = programme_table(outputs, estimates, period=period, cohorts=cohorts, base=base)
+    programmes = programme_table(outputs, estimates, period=period, window=window, cohorts=cohorts, base=base)
     indicators = reader.area_indicators(scope, level="kelurahan")
     inside = (indicators["kode_wilayah"] == area) | indicators["kode_wilayah"].str.startswith(area + ".")
     trend = reader.area_indicators(scope, kode=area)

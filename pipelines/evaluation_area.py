@@ -12,18 +12,19 @@ import pandas as pd
 
 from pipelines.evaluation_text import NOT_JUDGED, QUADRANTS
 
-# Indicator column -> short label; each is a share of the families listed in the kelurahan.
+# Indicator column -> what it is a share of, as it reads after "porsi" ("perubahan porsi desil 1");
+# each is a share of the families listed in the kelurahan.
 IMPACT = {
-    "keluarga_desil_1": "Desil 1",
-    "keluarga_fakir_miskin": "Fakir miskin",
+    "keluarga_desil_1": "desil 1",
+    "keluarga_fakir_miskin": "fakir miskin",
     "keluarga_rtlh": "RTLH",
-    "keluarga_tanpa_air_layak": "Tanpa air layak",
-    "keluarga_tanpa_sanitasi_layak": "Tanpa sanitasi layak",
-    "keluarga_tanpa_jaminan_kesehatan": "Tanpa jaminan kesehatan",
-    "keluarga_rawan_pangan": "Rawan pangan",
+    "keluarga_tanpa_air_layak": "tanpa air layak",
+    "keluarga_tanpa_sanitasi_layak": "tanpa sanitasi layak",
+    "keluarga_tanpa_jaminan_kesehatan": "tanpa jaminan kesehatan",
+    "keluarga_rawan_pangan": "rawan pangan",
 }
 # Output achievement (realisation / target) from which a programme or a kelurahan counts as
-# "output tinggi": nine units delivered in ten planned.
+# "keluaran tinggi": nine units delivered in ten planned.
 OUTPUT_HIGH = 0.9
 PARTNER_LABELS = {
     "dunia_usaha": "Dunia usaha (CSR/TJSL)",
@@ -47,14 +48,23 @@ def _shares(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def achievement(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Output achievement (capaian keluaran), the page's one definition: realisation over target, both
+    added up over the given rows (the periods of the page's year). Rows without a target are left out
+    of both sums, so a quarter whose target was never reported cannot push achievement up."""
+    planned = rows[rows["target"] > 0]
+    sums = planned.groupby(by)[["target", "realisasi"]].sum(min_count=1)
+    return sums.assign(capaian=sums["realisasi"] / sums["target"])
+
+
 def _outputs_by_kelurahan(outputs: pd.DataFrame, window: list[str]) -> pd.DataFrame:
-    """Budget-weighted output achievement (each programme's realisation / target, weighted by its
-    budget, because units differ: houses, connections, people), spending and new families reached."""
+    """Budget-weighted output achievement (each programme's achievement weighted by its budget,
+    because units differ: houses, connections, people), spending and new families reached."""
     rows = outputs[outputs["periode"].isin(window) & outputs["kode_kelurahan"].notna()]
     per_programme = rows.groupby(["kode_kelurahan", "kode_program"])[
-        ["target", "realisasi", "anggaran", "realisasi_anggaran", "keluarga_baru"]
+        ["anggaran", "realisasi_anggaran", "keluarga_baru"]
     ].sum(min_count=1)
-    achieved = per_programme["realisasi"] / per_programme["target"].where(per_programme["target"] > 0)
+    achieved = achievement(rows, ["kode_kelurahan", "kode_program"])["capaian"].reindex(per_programme.index)
     weight = per_programme["anggaran"].where(achieved.notna() & (per_programme["anggaran"] > 0))
     weighted = (achieved * weight).groupby(level=0).sum(min_count=1) / weight.groupby(level=0).sum(min_count=1)
     totals = per_programme.groupby(level=0)[["realisasi_anggaran", "keluarga_baru"]].sum(min_count=1)
@@ -92,28 +102,29 @@ def kelurahan_impact(
     )
     table = table.join(_outputs_by_kelurahan(outputs, window))
     reference = area_change(area_trend, period=period, base=base)
-    table["penurunan_desil_1"] = -table["keluarga_desil_1_perubahan"]
     table["kuadran"] = [
-        _quadrant(c, d, reference) for c, d in zip(table["capaian_keluaran"], table["penurunan_desil_1"])
+        _quadrant(a, c, reference) for a, c in zip(table["capaian_keluaran"], table["keluarga_desil_1_perubahan"])
     ]
     return table.reset_index().rename(columns={"index": "kode_wilayah"})
 
 
 def area_change(area_trend: pd.DataFrame, *, period: str, base: str | None, key: str = "keluarga_desil_1"):
-    """Fall in the area's own share (points) since the baseline: the line a kelurahan is held to."""
+    """Change in the area's own share since the baseline, in percentage points (negative: it fell),
+    the same quantity and sign as each kelurahan's `*_perubahan`: the line a kelurahan is held to."""
     if not base:
         return None
     rows = area_trend.set_index("periode")
     if period not in rows.index or base not in rows.index:
         return None
     share = rows[key] / rows["jumlah_keluarga"].where(rows["jumlah_keluarga"] > 0)
-    return float((share[base] - share[period]) * 100)
+    return float((share[period] - share[base]) * 100)
 
 
-def _quadrant(achievement, fall, reference) -> str:
-    if pd.isna(achievement) or pd.isna(fall) or reference is None:
+def _quadrant(reached, change, reference) -> str:
+    """Impact is high where the desil-1 share fell at least as much as in the whole area."""
+    if pd.isna(reached) or pd.isna(change) or reference is None:
         return NOT_JUDGED
-    return QUADRANTS[achievement >= OUTPUT_HIGH, fall >= reference]
+    return QUADRANTS[reached >= OUTPUT_HIGH, change <= reference]
 
 
 def programme_targeting_trend(outputs: pd.DataFrame) -> pd.DataFrame:

@@ -35,15 +35,18 @@ def records(ev: Evaluation, area_name: str) -> dict:
                     for k in (
                         "target",
                         "realisasi",
-                        "capaian",
                         "satuan",
                         "keluarga_terjangkau",
                         "keluarga_baru",
                         "anggaran",
                         "realisasi_anggaran",
-                        "serapan_anggaran",
                         "jumlah_kegiatan",
-                        "capaian_kohort",
+                        "target_tahun",
+                        "realisasi_tahun",
+                        "anggaran_tahun",
+                        "realisasi_anggaran_tahun",
+                        "serapan_anggaran",
+                        "capaian",
                     )
                 },
                 "hasil": {
@@ -70,6 +73,7 @@ def records(ev: Evaluation, area_name: str) -> dict:
                     "porsi_galat_eksklusi": _p(r["galat_eksklusi"]),
                 },
                 "kuadran": r["kuadran"],
+                "kuadran_keterangan": words.quadrant_label(r["kuadran"]),
                 "tindak_lanjut": r["tindak_lanjut"],
             }
         )
@@ -79,6 +83,8 @@ def records(ev: Evaluation, area_name: str) -> dict:
         "wilayah": ev.area,
         "nama_wilayah": area_name,
         "kohort": ev.cohorts,
+        "periode_capaian": ev.window,
+        "capaian_keluaran": words.achievement_meaning(ev.window),
         "program": programmes,
         "semua_hasil": [{k: _p(v) for k, v in e.items()} for e in others],
     }
@@ -87,17 +93,23 @@ def records(ev: Evaluation, area_name: str) -> dict:
 def lines(ev: Evaluation, area_name: str) -> list[str]:
     """The same, as text an analyst can paste into the meeting notes."""
     span = words.cohort_span(ev.cohorts[0], ev.cohorts[-1]) if ev.cohorts else "belum ada kohort"
-    out = [f"Evaluasi program {area_name}, {period_label(ev.period)} (kohort penerima baru: {span})", ""]
+    out = [
+        f"Evaluasi program {area_name}, {period_label(ev.period)} (kohort penerima baru: {span})",
+        words.achievement_meaning(ev.window),
+        "",
+    ]
     if ev.programmes.empty:
         return [*out, f"Belum ada data program untuk {area_name} pada {period_label(ev.period)}."]
+    window = words.period_span(ev.window)
     for r in ev.programmes.to_dict("records"):
         unit = r["satuan"] or "unit"
         out += [
             f"{r['peringkat']}. {r['kode_program']}: {r['nama_program']} ({r['opd']})",
-            f"   Keluaran: realisasi {angka(r['realisasi'])} dari target {angka(r['target'])} {unit} "
-            f"({persen(r['capaian'])}); {angka(r['keluarga_terjangkau'])} keluarga terjangkau, "
-            f"{angka(r['keluarga_baru'])} baru; anggaran {rupiah(r['anggaran'])}, terserap "
-            f"{rupiah(r['realisasi_anggaran'])}; {angka(r['jumlah_kegiatan'])} kegiatan",
+            f"   Keluaran {window}: realisasi {angka(r['realisasi_tahun'])} dari target "
+            f"{angka(r['target_tahun'])} {unit} (capaian {persen(r['capaian'])}); "
+            f"{angka(r['keluarga_baru_tahun'])} keluarga baru; anggaran {rupiah(r['anggaran_tahun'])}, terserap "
+            f"{rupiah(r['realisasi_anggaran_tahun'])}; {angka(r['jumlah_kegiatan_tahun'])} kegiatan; "
+            f"{angka(r['keluarga_terjangkau'])} keluarga terjangkau pada {period_label(ev.period)}",
             f"   Hasil ({words.outcome_label(r['hasil']).lower()}): {_effect(r)}",
             f"   Biaya per hasil: {words.cost_text(r['biaya_per_hasil'], r['hasil'])}",
             f"   Sasaran: {persen(r['galat_inklusi'])} penerima di desil 6-10 dan bukan fakir miskin "
@@ -106,7 +118,7 @@ def lines(ev: Evaluation, area_name: str) -> list[str]:
             f"({persen(r['galat_eksklusi'])})",
             f"   {r['tindak_lanjut']}"
             if r["kuadran"] == words.NOT_JUDGED
-            else f"   {r['kuadran']}. {r['tindak_lanjut']}",
+            else f"   {words.quadrant_label(r['kuadran'])}. {r['tindak_lanjut']}",
             "",
         ]
     out.append(words.ASSOCIATION)
@@ -121,7 +133,7 @@ def _effect(r: dict) -> str:
         return f"{label} ({angka(r['penerima_cocok'])} penerima baru cocok, {angka(r['pembanding'])} pembanding)"
     sign = "+" if r["efek"] > 0 else ""
     return (
-        f"{sign}{words.points(r['efek'])} poin (selang 95%: {words.points(r['batas_bawah'])} s.d. "
-        f"{words.points(r['batas_atas'])}), {angka(r['penerima_cocok'])} penerima baru, "
+        f"{sign}{words.points(r['efek'])} poin persentase (rentang keyakinan 95%: {words.points(r['batas_bawah'])} "
+        f"s.d. {words.points(r['batas_atas'])}), {angka(r['penerima_cocok'])} penerima baru, "
         f"{angka(r['pembanding'])} keluarga pembanding: {label}"
     )

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from pipelines.periods import BULAN, date_label, period_label
 
-__all__ = ["angka", "persen", "rupiah", "tanggal", "perubahan", "period_label", "date_label", "is_missing"]
+__all__ = [
+    "angka",
+    "persen",
+    "rupiah",
+    "tanggal",
+    "perubahan",
+    "period_label",
+    "date_label",
+    "is_missing",
+    "markdown_literal",
+]
+# Markdown syntax characters, plus the ones Streamlit adds: :color[..] and :material/..: directives, $ LaTeX.
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$&=^\"'])")
 
 
 def is_missing(value) -> bool:
@@ -71,3 +84,11 @@ def perubahan(now, before, *, relative: bool = True) -> str | None:
         return ("+" if change > 0 else "") + persen(change, 1 if abs(change) < 0.01 else 0)
     diff = now - before
     return ("+" if diff > 0 else "") + angka(diff) if diff else "tetap"
+
+
+def markdown_literal(value) -> str:
+    """Text from data (a name, an address, a note) made safe to put inside Markdown: shown exactly as
+    written, never as bold, a link, a colour, an icon or a formula ('S** H***' stays 'S** H***')."""
+    text = "-" if is_missing(value) else str(value)
+    # A colon as an entity: Streamlit still reads a backslash-escaped ':material/x:' as an icon.
+    return _MARKDOWN_SYNTAX.sub(r"\\\1", text).replace(":", "&#58;")

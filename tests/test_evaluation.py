@@ -123,12 +123,18 @@ def test_known_effects_costs_and_quadrants_of_the_small_city(programme_city):
     assert rows.loc["BSPS", "efek"] == pytest.approx(0.8)
     assert rows.loc["BSPS", "status"] == "positif" and rows.loc["BSPS", "batas_bawah"] > 0.6
     assert rows.loc["BSPS", "biaya_per_hasil"] == pytest.approx(25_000_000)
-    assert rows.loc["BSPS", "kuadran"] == QUADRANTS[True, True]
+    # 50 of 60 houses over 2025-Q3 and 2025-Q4 (10 of 20 in the last quarter): below nine in ten.
+    assert rows.loc["BSPS", "capaian"] == pytest.approx(50 / 60)
+    assert rows.loc["BSPS", "kuadran"] == QUADRANTS[False, True]
     assert rows.loc["SOS", "efek"] == pytest.approx(0.0)
     assert rows.loc["SOS", "status"] == "tidak_jelas" and pd.isna(rows.loc["SOS", "biaya_per_hasil"])
     assert rows.loc["SOS", "kuadran"] == QUADRANTS[True, False]
     assert rows.loc["SOS", "galat_inklusi"] == 1.0 and rows.loc["BSPS", "galat_inklusi"] == 0.0
-    assert (rows.loc["BSPS", "capaian"], rows.loc["BSPS", "keluarga_baru"]) == (0.5, 10)
+    assert (rows.loc["BSPS", "realisasi"], rows.loc["BSPS", "target"], rows.loc["BSPS", "keluarga_baru"]) == (
+        10,
+        20,
+        10,
+    )
     assert list(ev.programmes["kode_program"]) == ["BSPS", "SOS"]  # effective first
     now = ev.area_trend[ev.area_trend["periode"] == "2025-Q4"].iloc[0]
     assert (now["galat_eksklusi"], now["keluarga_layak_bantuan"]) == (200, 210)

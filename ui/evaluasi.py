@@ -1,16 +1,36 @@
-"""Tables of the Evaluasi page as the meeting reads them (Indonesian numbers), and as downloaded (raw)."""
+"""Tables and charts of the Evaluasi page as the meeting reads them (Indonesian numbers, programme names),
+and as downloaded (raw). Programme and OPD names come from uploaded files: in `st.table`, whose cells
+are Markdown, they are written literally."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.evaluasi import effect_intervals, quadrant_scatter
+from charts.evaluasi import effect_intervals, output_and_impact, row_label
 from pipelines import evaluation_text as words
 from pipelines.evaluation import Evaluation
 from pipelines.evaluation_area import IMPACT, OUTPUT_HIGH
-from pipelines.formatting import angka, is_missing, persen, rupiah
+from pipelines.formatting import angka, is_missing, markdown_literal, persen, rupiah
 from pipelines.periods import period_label
+
+EFFECT_HEADER = "Selisih membaik dibanding pembanding, poin persentase (rentang keyakinan 95%)"
+DESIL_1_CHANGE = f"Perubahan porsi {IMPACT['keluarga_desil_1']}"
+
+
+def _names(t: pd.DataFrame) -> list[str]:
+    return [words.programme_label(n, c) for n, c in zip(t["nama_program"], t["kode_program"])]
+
+
+def _percent(v) -> str:
+    return persen(v, 0)
+
+
+def signed(v) -> str:
+    """A change in percentage points as the table and the chart both write it: '+3,0', '-1,2', '0,0'."""
+    if is_missing(v):
+        return "-"
+    return "0,0" if round(v, 1) == 0 else ("+" if v > 0 else "") + angka(v, 1)
 
 
 def _effect(r: dict) -> str:
@@ -24,22 +44,23 @@ def _effect(r: dict) -> str:
 def ranked(ev: Evaluation) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The action table: one row per programme, best value first."""
     t = ev.programmes
+    names = _names(t)
     raw = pd.DataFrame(
         {
             "Peringkat": t["peringkat"],
             "Program": t["kode_program"],
             "Nama program": t["nama_program"],
             "OPD": t["opd"],
-            "Capaian keluaran": t["capaian_kohort"],
+            "Capaian keluaran": t["capaian"],
             "Hasil dinilai": t["hasil"].map(words.outcome_label),
-            "Perubahan (poin)": t["efek"] * 100,
-            "Batas bawah (poin)": t["batas_bawah"] * 100,
-            "Batas atas (poin)": t["batas_atas"] * 100,
+            "Selisih (poin persentase)": t["efek"] * 100,
+            "Batas bawah (poin persentase)": t["batas_bawah"] * 100,
+            "Batas atas (poin persentase)": t["batas_atas"] * 100,
             "Penerima baru dinilai": t["penerima_cocok"],
             "Keluarga pembanding": t["pembanding"],
             "Biaya per hasil (Rp)": t["biaya_per_hasil"],
             "Penerima tak tepat sasaran": t["galat_inklusi"],
-            "Kuadran": t["kuadran"],
+            "Kuadran": t["kuadran"].map(words.quadrant_label),
             "Tindak lanjut": t["tindak_lanjut"],
         }
     )
@@ -47,12 +68,12 @@ def ranked(ev: Evaluation) -> tuple[pd.DataFrame, pd.DataFrame]:
     shown = pd.DataFrame(
         {
             "#": t["peringkat"].astype(str),
-            "Program": t["kode_program"],
-            "Capaian keluaran": t["capaian_kohort"].map(lambda v: persen(v, 0)),
+            "Program": [markdown_literal(n) for n in names],
+            "Capaian keluaran": t["capaian"].map(_percent),
             "Hasil dinilai": raw["Hasil dinilai"],
-            "Perubahan, poin (selang 95%)": [_effect(r) for r in records],
+            EFFECT_HEADER: [_effect(r) for r in records],
             "Biaya per hasil": t["biaya_per_hasil"].map(lambda v: "tidak dihitung" if is_missing(v) else rupiah(v)),
-            "Tak tepat sasaran": t["galat_inklusi"].map(lambda v: persen(v, 0)),
+            "Tak tepat sasaran": t["galat_inklusi"].map(_percent),
             "Tindak lanjut": t["tindak_lanjut"],
         }
     )
@@ -61,42 +82,40 @@ def ranked(ev: Evaluation) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def estimates(ev: Evaluation) -> pd.DataFrame:
     """Every outcome measured for every programme (the main one and the welfare ones)."""
-    names = dict(zip(ev.programmes["kode_program"], ev.programmes["nama_program"]))
+    names = dict(zip(ev.programmes["kode_program"], _names(ev.programmes)))
     e = ev.estimates
     return pd.DataFrame(
         {
-            "Program": e["kode_program"],
+            "Program": e["kode_program"].map(lambda c: names.get(c, c)),
             "Hasil": e["hasil"].map(words.outcome_label),
             "Penerima baru": e["penerima"].map(angka),
             "Membaik (penerima)": e["porsi_membaik_cocok"].map(persen),
             "Membaik (pembanding)": e["porsi_membaik_pembanding"].map(persen),
-            "Perubahan, poin (selang 95%)": [_effect(r) for r in e.to_dict("records")],
+            EFFECT_HEADER: [_effect(r) for r in e.to_dict("records")],
             "Keluarga pembanding": e["pembanding"].map(angka),
             "Penilaian": e["status"].map(words.STATUS_LABELS),
-            "Nama program": e["kode_program"].map(names),
         }
     )
 
 
+def _kelurahan_rows(ev: Evaluation) -> pd.DataFrame:
+    """Worst change in the desil-1 share first, in the table and the chart alike."""
+    return ev.kelurahan.sort_values(["keluarga_desil_1_perubahan", "nama_wilayah"], ascending=[False, True])
+
+
 def kelurahan(ev: Evaluation) -> pd.DataFrame:
-    k = ev.kelurahan.sort_values("penurunan_desil_1")
+    k = _kelurahan_rows(ev)
     table = {
         "Kelurahan": k["nama_wilayah"],
-        "Capaian keluaran": k["capaian_keluaran"].map(lambda v: persen(v, 0)),
+        "Capaian keluaran": k["capaian_keluaran"].map(_percent),
         "Anggaran terserap": k["realisasi_anggaran"].map(rupiah),
         "Keluarga baru terjangkau": k["keluarga_baru"].map(angka),
-        "Desil 1 kini": k["keluarga_desil_1"].map(persen),
+        f"Porsi desil 1, {period_label(ev.period)}": k["keluarga_desil_1"].map(persen),
     }
     for key, label in IMPACT.items():
-        table[f"Perubahan {label.lower()} (poin)"] = k[f"{key}_perubahan"].map(_signed)
-    table["Kuadran"] = k["kuadran"]
+        table[f"Perubahan porsi {label} (poin persentase)"] = k[f"{key}_perubahan"].map(signed)
+    table["Kuadran"] = k["kuadran"].map(words.quadrant_label)
     return pd.DataFrame(table)
-
-
-def _signed(v) -> str:
-    if is_missing(v):
-        return "-"
-    return "0,0" if round(v, 1) == 0 else ("+" if v > 0 else "") + angka(v, 1)
 
 
 def targeting_programmes(ev: Evaluation) -> pd.DataFrame:
@@ -104,12 +123,12 @@ def targeting_programmes(ev: Evaluation) -> pd.DataFrame:
     since = period_label(ev.base_period) if ev.base_period else "awal data"
     return pd.DataFrame(
         {
-            "Program": t["kode_program"],
+            "Program": _names(t),
             "Penerima": t["keluarga_terjangkau"].map(angka),
             "Tak tepat sasaran": [
                 f"{angka(n)} ({persen(r, 0)})" for n, r in zip(t["penerima_galat_inklusi"], t["galat_inklusi"])
             ],
-            f"Tak tepat sasaran {since}": t["galat_inklusi_lalu"].map(lambda v: persen(v, 0)),
+            f"Tak tepat sasaran {since}": t["galat_inklusi_lalu"].map(_percent),
             "Keluarga layak sasaran": t["sasaran_layak"].map(angka),
             "Belum terjangkau": [
                 f"{angka(n)} ({persen(r, 0)})" for n, r in zip(t["belum_terjangkau"], t["galat_eksklusi"])
@@ -144,21 +163,29 @@ def error_rates(ev: Evaluation) -> pd.DataFrame:
     )
 
 
+def inclusion_bars(ev: Evaluation) -> pd.DataFrame:
+    """Programmes named for the ranked bars of recipients outside the target group."""
+    return ev.programmes.assign(nama=[row_label(n, width=64) for n in _names(ev.programmes)])
+
+
 def outputs(ev: Evaluation) -> pd.DataFrame:
+    """Outputs over the page's year, with the same achievement as the ranked table."""
     t = ev.programmes.sort_values(["opd", "kode_program"])
+    units = t["satuan"].fillna("")
     return pd.DataFrame(
         {
-            "OPD": t["opd"],
-            "Program": t["kode_program"],
-            "Keluaran": [
-                f"{angka(r)} / {angka(g)} {u or ''}" for r, g, u in zip(t["realisasi"], t["target"], t["satuan"])
+            "OPD": t["opd"].map(markdown_literal),
+            "Program": [markdown_literal(n) for n in _names(t)],
+            "Keluaran (realisasi / target)": [
+                markdown_literal(f"{angka(r)} / {angka(g)} {u}".strip())
+                for r, g, u in zip(t["realisasi_tahun"], t["target_tahun"], units)
             ],
-            "Capaian": t["capaian"].map(lambda v: persen(v, 0)),
-            "Keluarga terjangkau": t["keluarga_terjangkau"].map(angka),
-            "Keluarga baru": t["keluarga_baru"].map(angka),
-            "Anggaran": t["anggaran"].map(rupiah),
-            "Terserap": t["realisasi_anggaran"].map(rupiah),
-            "Kegiatan": t["jumlah_kegiatan"].map(angka),
+            "Capaian keluaran": t["capaian"].map(_percent),
+            "Anggaran": t["anggaran_tahun"].map(rupiah),
+            "Terserap": t["realisasi_anggaran_tahun"].map(rupiah),
+            "Kegiatan": t["jumlah_kegiatan_tahun"].map(angka),
+            "Keluarga baru": t["keluarga_baru_tahun"].map(angka),
+            f"Keluarga terjangkau {period_label(ev.period)}": t["keluarga_terjangkau"].map(angka),
         }
     )
 
@@ -177,49 +204,89 @@ def partners(ev: Evaluation) -> pd.DataFrame:
     )
 
 
-def _in_points(ev: Evaluation) -> pd.DataFrame:
+def programme_chart(ev: Evaluation) -> go.Figure:
+    """Each programme read across: output achievement, then the effect with its interval."""
     t = ev.programmes
-    return t.assign(
+    rows = t.assign(
+        label=[row_label(n) for n in _names(t)],
         efek_poin=t["efek"] * 100,
         bawah=t["batas_bawah"] * 100,
         atas=t["batas_atas"] * 100,
-        label=t["kode_program"] + " (" + t["hasil"].map(words.outcome_label).str.lower() + ")",
     )
-
-
-def programme_quadrant(ev: Evaluation) -> go.Figure:
-    """Programmes that can be judged: output achievement against the effect with its interval."""
-    judged = _in_points(ev)
-    return quadrant_scatter(
-        judged[judged["kuadran"] != words.NOT_JUDGED],
-        x_col="capaian_kohort",
-        y_col="efek_poin",
-        label_col="kode_program",
-        x_threshold=OUTPUT_HIGH,
-        y_threshold=0,
-        x_title="Capaian target keluaran",
-        y_title="Selisih peluang membaik vs keluarga sebanding (poin)",
-        hover_col="kalimat",
-        error=("bawah", "atas"),
+    return output_and_impact(
+        rows,
+        label_col="label",
+        output_col="capaian",
+        impact_col="efek_poin",
+        interval=("bawah", "atas"),
+        labels=words.QUADRANT_LABELS,
+        output_title="Capaian keluaran",
+        impact_title="Selisih peluang membaik dibanding keluarga sebanding<br>(poin persentase, rentang keyakinan 95%)",
+        output_threshold=OUTPUT_HIGH,
+        impact_reference=0.0,
+        reference_note="0 = sama dengan pembanding",
+        output_text=_percent,
+        impact_text=lambda v: "-" if is_missing(v) else words.points(v / 100),
+        key_col="kode_program",
     )
 
 
 def effects(ev: Evaluation) -> go.Figure:
-    return effect_intervals(_in_points(ev), label_col="label")
-
-
-def kelurahan_quadrant(ev: Evaluation, *, since: str, reference: float) -> go.Figure:
-    """Only kelurahan that need attention are named on the chart; every point names itself on hover."""
-    k = ev.kelurahan
-    named = k.assign(label=k["nama_wilayah"].where(k["kuadran"] != words.QUADRANTS[True, True], ""))
-    return quadrant_scatter(
-        named,
-        x_col="capaian_keluaran",
-        y_col="penurunan_desil_1",
+    t = ev.programmes
+    label = [
+        row_label(n, width=44) + "<br><i>" + row_label(words.outcome_label(h).lower(), width=44) + "</i>"
+        for n, h in zip(_names(t), t["hasil"])
+    ]
+    return effect_intervals(
+        t.assign(label=label),
         label_col="label",
-        x_threshold=OUTPUT_HIGH,
-        y_threshold=reference,
-        x_title="Capaian target keluaran semua program (bobot anggaran)",
-        y_title=f"Penurunan porsi desil 1 sejak {since} (poin)",
-        hover_col="nama_wilayah",
+        x_title="Selisih peluang membaik dibanding keluarga sebanding (poin persentase)",
     )
+
+
+def kelurahan_chart(ev: Evaluation, *, since: str, reference: float, area_name: str) -> go.Figure:
+    """The kelurahan table's own rows and numbers: achievement, and the change in the desil-1 share."""
+    k = _kelurahan_rows(ev)
+    return output_and_impact(
+        k,
+        label_col="nama_wilayah",
+        output_col="capaian_keluaran",
+        impact_col="keluarga_desil_1_perubahan",
+        labels=words.QUADRANT_LABELS,
+        output_title="Capaian keluaran semua program<br>(ditimbang anggaran)",
+        impact_title=f"{DESIL_1_CHANGE} sejak {since}<br>(poin persentase; minus berarti membaik)",
+        output_threshold=OUTPUT_HIGH,
+        impact_reference=reference,
+        reference_note=f"{area_name}: {signed(reference)}",
+        output_text=_percent,
+        impact_text=signed,
+        key_col="kode_wilayah",
+    )
+
+
+# Raw output rows as downloaded: the lake's columns under the words the page uses.
+DOWNLOAD_COLUMNS = {
+    "periode": "Periode",
+    "kode_program": "Kode program",
+    "nama_program": "Nama program",
+    "opd": "OPD",
+    "kode_kecamatan": "Kode kecamatan",
+    "kode_kelurahan": "Kode kelurahan",
+    "target": "Target",
+    "realisasi": "Realisasi",
+    "satuan": "Satuan",
+    "anggaran": "Anggaran (Rp)",
+    "realisasi_anggaran": "Anggaran terserap (Rp)",
+    "jumlah_kegiatan": "Kegiatan",
+    "keluarga_terjangkau": "Keluarga terjangkau",
+    "keluarga_baru": "Keluarga baru",
+    "penerima_galat_inklusi": "Penerima di desil 6-10 dan bukan fakir miskin",
+    "sasaran_layak": "Keluarga layak sasaran",
+    "sasaran_terjangkau": "Keluarga layak sasaran yang terjangkau",
+}
+
+
+def outputs_download(ev: Evaluation) -> pd.DataFrame:
+    """Outputs per programme and kelurahan in the period, as reported and reached."""
+    columns = [c for c in DOWNLOAD_COLUMNS if c in ev.outputs.columns]
+    return ev.outputs[columns].rename(columns=DOWNLOAD_COLUMNS)

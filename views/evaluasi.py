@@ -8,7 +8,7 @@ from charts.evaluasi import error_trend
 from pipelines import evaluation_text as words
 from pipelines.accounts import ROLES
 from pipelines.evaluation_area import OUTPUT_HIGH, area_change
-from pipelines.formatting import persen
+from pipelines.formatting import markdown_literal, persen
 from pipelines.periods import period_label
 from ui import data, downloads, nav, widgets
 from ui import evaluasi as tables
@@ -27,28 +27,31 @@ if ev.empty:
     st.stop()
 span = words.cohort_span(ev.cohorts[0], ev.cohorts[-1]) if ev.cohorts else "belum ada"
 since = period_label(ev.base_period) if ev.base_period else "awal data"
+achieved = words.achievement_meaning(ev.window)
 st.caption(
     f"{period_label(period)} · hasil diukur pada keluarga yang pertama kali menerima program ({span}), satu "
-    f"periode sebelum dan sesudah menerima, dibanding keluarga sebanding yang tidak menerima · dampak wilayah "
-    f"sejak {since}"
+    f"periode sebelum dan sesudah menerima, dibanding keluarga sebanding yang tidak menerima · keluaran dan "
+    f"dampak wilayah: {words.period_span(ev.window)}"
 )
 with st.container(border=True):
     st.markdown("#### Jawaban singkat untuk rapat")
-    st.markdown("\n".join(f"- {line}" for line in words.answers(ev, title)))
+    # The details name programmes from uploaded files: written literally, never as Markdown.
+    st.markdown("\n".join(f"- **{lead}** {markdown_literal(detail)}" for lead, detail in words.answers(ev, title)))
     st.caption(words.ASSOCIATION + " Perbandingan dengan keluarga sebanding menyisihkan tren seluruh kota.")
 
 tab_quadrant, tab_outcome, tab_area, tab_targeting, tab_outputs = st.tabs(
-    ["Keluaran vs dampak", "Hasil per program", "Dampak per kelurahan", "Ketepatan sasaran", "Keluaran & mitra"]
+    ["Keluaran dan dampak", "Hasil per program", "Dampak per kelurahan", "Ketepatan sasaran", "Keluaran & mitra"]
 )
 with tab_quadrant:
     st.markdown("#### Program mana yang keluarannya tinggi tetapi tidak mengubah hidup keluarga?")
-    fig = tables.programme_quadrant(ev)
-    st.plotly_chart(fig, key="evaluasi_kuadran_program", config={"displayModeBar": False})
+    st.plotly_chart(tables.programme_chart(ev), key="evaluasi_kuadran_program", config={"displayModeBar": False})
     st.caption(
-        f"Output tinggi: realisasi sedikitnya {persen(OUTPUT_HIGH, 0)} dari target. Dampak tinggi: keluarga penerima "
-        "lebih sering membaik daripada keluarga sebanding dan selang kepercayaan 95% (garis tegak) di atas nol."
+        f"Keluaran tinggi: capaian keluaran sedikitnya {persen(OUTPUT_HIGH, 0)} (garis putus-putus kiri). Dampak "
+        "tinggi: keluarga penerima lebih sering membaik daripada keluarga sebanding, dan seluruh rentang keyakinan "
+        "95% (garis mendatar di tiap titik) di atas nol."
     )
     st.markdown("#### Peringkat program untuk ditindaklanjuti")
+    st.caption(f"{achieved} {words.POINTS_NOTE} {words.INTERVAL_NOTE}")
     shown, raw = tables.ranked(ev)
     st.table(shown, hide_index=True, border="horizontal")
     downloads.table(
@@ -63,7 +66,8 @@ with tab_quadrant:
 with tab_outcome:
     st.markdown("#### Seberapa yakin kita bahwa program mengubah hidup penerimanya?")
     st.plotly_chart(tables.effects(ev), key="evaluasi_efek", config={"displayModeBar": False})
-    st.markdown("\n".join(f"- **{r['kode_program']}**: {r['kalimat']}" for r in ev.programmes.to_dict("records")))
+    st.caption(f"{words.POINTS_NOTE} {words.INTERVAL_NOTE}")
+    st.markdown("\n".join(f"- {markdown_literal(r['kalimat'])}" for r in ev.programmes.to_dict("records")))
     with st.expander("Semua hasil yang diukur (termasuk naik desil dan lepas fakir miskin untuk tiap program)"):
         st.dataframe(tables.estimates(ev), hide_index=True, width="stretch")
 
@@ -73,25 +77,28 @@ with tab_area:
         st.info("Belum ada periode pembanding untuk menilai perubahan per kelurahan.")
     else:
         reference = area_change(ev.area_trend, period=period, base=ev.base_period) or 0.0
-        fig = tables.kelurahan_quadrant(ev, since=since, reference=reference)
-        st.plotly_chart(fig, key="evaluasi_kuadran_kelurahan", config={"displayModeBar": False})
         st.caption(
-            f"Garis datar: penurunan porsi desil 1 di {title} ({words.points(reference / 100)} poin). Dampak tinggi: "
-            "kelurahan yang turun sedikitnya sebesar itu. Perubahan per kebutuhan dasar ada di tabel."
+            "Satu baris per kelurahan, yang porsi keluarga desil 1-nya paling naik di atas. Kiri: capaian keluaran "
+            "semua program di kelurahan itu, ditimbang anggarannya. Kanan: perubahan porsi keluarga desil 1 sejak "
+            f"{since}, dalam poin persentase: plus berarti naik (memburuk), minus berarti turun (membaik). Garis "
+            f"putus-putus kanan: perubahan di {title} ({tables.signed(reference)}); dampak tinggi bila kelurahan "
+            "turun sedikitnya sebesar itu."
         )
+        fig = tables.kelurahan_chart(ev, since=since, reference=reference, area_name=title)
+        st.plotly_chart(fig, key="evaluasi_kuadran_kelurahan", config={"displayModeBar": False})
+        st.caption(f"{words.achievement_meaning(ev.window)} {words.POINTS_NOTE}")
         st.dataframe(tables.kelurahan(ev), hide_index=True, width="stretch")
 
 with tab_targeting:
     st.markdown("#### Siapa yang terlewat, dan siapa yang menerima padahal tidak layak?")
     st.plotly_chart(
-        error_trend(tables.error_rates(ev), title=f"Galat sasaran di {title}, semua program"),
-        key="evaluasi_galat_tren",
+        error_trend(tables.error_rates(ev), title=f"Salah sasaran di {title}, semua program"),
+        key="evaluasi_salah_sasaran_tren",
         config={"displayModeBar": False},
     )
-    bars = ev.programmes.assign(nama=ev.programmes["kode_program"])
     st.plotly_chart(
         ranked_bars(
-            bars,
+            tables.inclusion_bars(ev),
             value_col="galat_inklusi",
             label_col="nama",
             fmt=lambda v: persen(v, 0),
@@ -110,14 +117,13 @@ with tab_targeting:
         st.caption("Daftar nama keluarga hanya dibuka lurah dan analis di halaman Keluarga sasaran.")
 
 with tab_outputs:
-    st.markdown(f"#### Apa yang dikerjakan OPD pada {period_label(period)}, dan apa yang dikerjakan mitra?")
+    st.markdown(f"#### Apa yang dikerjakan OPD pada {words.period_span(ev.window)}, dan apa yang dikerjakan mitra?")
+    st.caption(achieved)
     st.table(tables.outputs(ev), hide_index=True, border="horizontal")
-    st.markdown(
-        f"**Program pemerintah dan kontribusi mitra, {period_label(ev.window[0])} s.d. {period_label(period)}**"
-    )
+    st.markdown(f"**Program pemerintah dan kontribusi mitra, {words.period_span(ev.window)}**")
     st.dataframe(tables.partners(ev), hide_index=True, width="stretch")
     downloads.table(
-        ev.outputs,
+        tables.outputs_download(ev),
         name=f"Keluaran program per kelurahan {title} {period_label(period)}",
         account=ctx.account,
         area=area,
