@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 BULAN = (
     "Januari",
@@ -19,16 +20,35 @@ BULAN = (
     "November",
     "Desember",
 )
-_BULAN_SINGKAT = {b.lower()[:3]: i for i, b in enumerate(BULAN, 1)} | {"agt": 8, "ags": 8, "nop": 11, "peb": 2}
+# Month words accepted, each exactly: full names, three-letter abbreviations and the old spellings
+# still in use. A word is never matched by its first letters alone ("junk" is not "Juni").
+_NAMA_BULAN = (
+    {b.lower(): i for i, b in enumerate(BULAN, 1)}
+    | {b.lower()[:3]: i for i, b in enumerate(BULAN, 1)}
+    | {"agt": 8, "ags": 8, "agus": 8, "sept": 9, "nop": 11, "nopember": 11, "peb": 2, "pebruari": 2}
+)
 ROMAWI = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 ROMAWI_TULIS = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_QUARTER = re.compile(r"^(\d{4})\s*-?\s*(?:q|tw|triwulan)\s*-?\s*([1-4])$")
-_QUARTER_FIRST = re.compile(r"^(?:q|tw|triwulan|trw)\s*[-.]?\s*(i{1,3}|iv|[1-4])\s*[-/]?\s*(\d{4})$")
-_MONTH_NAME = re.compile(r"^([a-z]+)\s*[-/]?\s*(\d{4})$")
-_MONTH_SLASH = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{4})$")
-_YEAR = re.compile(r"^(\d{4})$")
+# ASCII digits only: text is NFKC-normalised first, so full-width digits become ASCII and other
+# scripts' digits (which int() would also take) are refused rather than making a second spelling.
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII)
+_QUARTER = re.compile(r"^(\d{4})\s*-?\s*(?:q|tw|triwulan)\s*-?\s*([1-4])$", re.ASCII)
+_QUARTER_FIRST = re.compile(r"^(?:q|tw|triwulan|trw)\s*[-.]?\s*(i{1,3}|iv|[1-4])\s*[-/]?\s*(\d{4})$", re.ASCII)
+_MONTH_NAME = re.compile(r"^([a-z]+)\s*[-/]?\s*(\d{4})$", re.ASCII)
+_MONTH_SLASH = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{4})$", re.ASCII)
+_YEAR = re.compile(r"^(\d{4})$", re.ASCII)
+# The spellings named to the user when a period is refused (README lists them under `ingest`).
+ACCEPTED_FORMS = (
+    "2025-12",
+    "12/2025",
+    "Desember 2025",
+    "Des 2025",
+    "2025-Q4",
+    "Q4 2025",
+    "TW 4 2025",
+    "Triwulan IV 2025",
+)
 
 
 class PeriodError(ValueError):
@@ -39,7 +59,7 @@ def parse_period(value: str | None, *, allow_year: bool = False) -> tuple[str | 
     """(canonical period, None) or (None, reason in Indonesian)."""
     if value is None or not str(value).strip():
         return None, "periode kosong"
-    text = re.sub(r"\s+", " ", str(value).strip().lower())
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(value)).strip().lower())
     if m := _MONTH.match(text):
         year, month = int(m[1]), int(m[2])
         if 1 <= month <= 12:
@@ -49,17 +69,15 @@ def parse_period(value: str | None, *, allow_year: bool = False) -> tuple[str | 
     if m := _QUARTER_FIRST.match(text):
         q = ROMAWI.get(m[1]) or int(m[1])
         return _checked(f"{m[2]}-Q{q}", int(m[2]))
-    if m := _MONTH_NAME.match(text):
-        month = _BULAN_SINGKAT.get(m[1][:3]) if m[1][:3] in _BULAN_SINGKAT else None
-        full = {b.lower(): i for i, b in enumerate(BULAN, 1)}.get(m[1], month)
-        if full:
-            return _checked(f"{m[2]}-{full:02d}", int(m[2]))
+    if (m := _MONTH_NAME.match(text)) and (month := _NAMA_BULAN.get(m[1])):
+        return _checked(f"{m[2]}-{month:02d}", int(m[2]))
     if (m := _MONTH_SLASH.match(text)) and 1 <= int(m[1]) <= 12:
         return _checked(f"{m[2]}-{int(m[1]):02d}", int(m[2]))
     if allow_year and (m := _YEAR.match(text)):
         return _checked(m[1], int(m[1]))
-    example = "2025-12, 2025-Q4, Triwulan IV 2025 atau Desember 2025"
-    return None, f"periode '{value}' tidak dikenali (tulis {example})"
+    forms = (*ACCEPTED_FORMS, "2024 (tahun)") if allow_year else ACCEPTED_FORMS
+    shown = str(value) if len(str(value)) <= 40 else f"{str(value)[:40]}..."
+    return None, f"periode '{shown}' tidak dikenali; bentuk yang diterima: {', '.join(forms[:-1])} atau {forms[-1]}"
 
 
 def _checked(period: str, year: int) -> tuple[str | None, str | None]:
