@@ -2,7 +2,9 @@
 
 Exit codes: 0 done (an ingest may still have rejected some rows: see its report),
 2 the input cannot be used at all (message in Indonesian on stderr), 3 another
-process holds the lock, 4 the audit log cannot be written.
+process holds the lock, 4 the audit log cannot be written, 5 the server's disk or
+the application's database refused a write (full, read-only, no permission).
+Every failure ends with one Indonesian line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import os
 import sys
 from pathlib import Path
 
-from pipelines import accounts, audit, lake, registry
+import sqlalchemy as sa
+
+from pipelines import accounts, audit, disk, lake, registry
 from pipelines.cities import UnknownCity, get_city
 from pipelines.contracts import AUTO, SOURCE_NAMES, UnknownSource
 from pipelines.formatting import angka
@@ -27,6 +31,7 @@ from pipelines.state import active_city
 EXIT_UNUSABLE = 2
 EXIT_BUSY = 3
 EXIT_AUDIT = 4
+EXIT_STORAGE = 5
 # Commands that change something and record it in the audit log afterwards.
 AUDITED = {"ingest", "publish", "rollback", "withdraw", "users"}
 LEVELS = ("kota", "kecamatan", "kelurahan", "rw", "rt")
@@ -254,6 +259,7 @@ def _cmd_users(args) -> int:
             password=password,
             city_code=city.kode,
         )
+        audit.record(settings, user="cli", role="admin", action="kelola_pengguna", detail=f"buat admin {args.username}")
         print(f"Admin '{args.username}' dibuat." + ("" if given else f" Kata sandi (dicetak sekali): {password}"))
         return 0
     if cmd == "init-demo":
@@ -337,26 +343,37 @@ COMMANDS = {
 }
 
 
+def _fail(args, message: str, code: int) -> int:
+    if getattr(args, "json", False):
+        print(json.dumps({"error": message}, ensure_ascii=False))
+    print(f"Gagal: {message}", file=sys.stderr)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    import duckdb
+
     from pipelines.publish import PublishError
 
     if args.command in AUDITED and getattr(args, "users_command", None) != "list":
         try:
             audit.ready(get_settings())  # fail before acting, not after: nothing may happen unaudited
         except audit.AuditError as exc:
-            print(f"Gagal: log audit tidak dapat ditulis ({exc.reason}); perintah tidak dijalankan.", file=sys.stderr)
-            return EXIT_AUDIT
+            return _fail(args, f"log audit tidak dapat ditulis ({exc.reason}); perintah tidak dijalankan.", EXIT_AUDIT)
+        except OSError as exc:
+            reason = disk.problem(exc)
+            return _fail(args, f"log audit tidak dapat ditulis ({reason}); perintah tidak dijalankan.", EXIT_AUDIT)
     try:
         return COMMANDS[args.command](args)
     except audit.AuditError as exc:
-        print(
-            f"Gagal: perintah sudah dijalankan, tetapi log audit tidak dapat ditulis ({exc.reason}).", file=sys.stderr
+        return _fail(
+            args, f"perintah sudah dijalankan, tetapi log audit tidak dapat ditulis ({exc.reason}).", EXIT_AUDIT
         )
-        return EXIT_AUDIT
     except LockBusy as exc:
-        print(f"Gagal: {exc}", file=sys.stderr)
-        return EXIT_BUSY
+        return _fail(args, str(exc), EXIT_BUSY)
+    except disk.StorageError as exc:
+        return _fail(args, str(exc), EXIT_STORAGE)
     except (
         FileRejected,
         MappingError,
@@ -366,9 +383,13 @@ def main(argv: list[str] | None = None) -> int:
         PublishError,
         lake.NoLake,
         registry.UploadNotFound,
+        accounts.AccountError,
     ) as exc:
-        message = exc.args[0] if exc.args else str(exc)
-        if getattr(args, "json", False):
-            print(json.dumps({"error": message}, ensure_ascii=False))
-        print(f"Gagal: {message}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return _fail(args, exc.args[0] if exc.args else str(exc), EXIT_UNUSABLE)
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return _fail(args, f"berkas atau folder data tidak dapat dipakai{where}: {disk.problem(exc)}.", EXIT_STORAGE)
+    except duckdb.IOException:
+        return _fail(args, f"data tidak dapat disimpan: {disk.WORK_FILES_FAILED}. Hubungi admin.", EXIT_STORAGE)
+    except sa.exc.SQLAlchemyError:
+        return _fail(args, "basis data aplikasi tidak dapat dipakai. Hubungi admin.", EXIT_STORAGE)

@@ -1,0 +1,85 @@
+"""The command line under hostile input and a hostile server: wrong mapping types, areas that do not
+exist, an audit log that cannot be written, a full disk. Always one Indonesian line and a non-zero
+exit, never a traceback, and nothing half-written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipelines import accounts, audit, registry
+from pipelines.cli import EXIT_AUDIT, EXIT_STORAGE, EXIT_UNUSABLE, main
+from tests.builders import KELUARGA_HEADER, keluarga_row, write_csv
+from tests.test_cli import run
+
+PASSWORD = "sandiuji12345"
+
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = main([*args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def family_file(tmp_path: Path, name: str = "k.csv") -> Path:
+    header = ["KK_RUMAH_TANGGA", *KELUARGA_HEADER[1:]]
+    return write_csv(tmp_path / name, header, [keluarga_row(1), keluarga_row(2)])
+
+
+def test_a_wrong_area_through_the_real_command_line_has_no_traceback(settings):
+    out = run(settings, "users", "add", "lurah2", "--role", "lurah", "--area", "61.71.01", "--password", PASSWORD)
+    assert out.returncode == EXIT_UNUSABLE
+    assert "Traceback" not in out.stderr and "memerlukan kode kelurahan" in out.stderr
+
+
+def _nothing_stored(settings) -> None:
+    assert registry.uploads(settings, include_withdrawn=True) == []
+    raw = settings.raw_dir
+    assert not raw.exists() or not [p for p in raw.rglob("*") if p.is_file() and p.name != registry.REGISTER]
+    staging = settings.staging_dir
+    assert not staging.exists() or not [p for p in staging.iterdir() if p.name != "ditolak"]
+
+
+def test_an_unwritable_audit_log_stops_a_command_before_it_acts(settings, tmp_path, capsys):
+    settings.audit_dir.mkdir(parents=True)
+    (settings.audit_dir / "audit.jsonl").mkdir()  # cannot be opened for appending
+    path = write_csv(tmp_path / "k.csv", KELUARGA_HEADER, [keluarga_row(1)])
+    for args in (
+        ("ingest", "keluarga", str(path), "--period", "2025-Q4", "--json"),
+        ("users", "add", "analis1", "--role", "analis", "--password", PASSWORD),
+        ("users", "init-admin"),
+        ("publish",),
+    ):
+        code, _, err = cli(capsys, *args)
+        assert code == EXIT_AUDIT, args
+        assert "log audit tidak dapat ditulis" in err and "perintah tidak dijalankan" in err
+    _nothing_stored(settings)
+    assert accounts.load(settings) == {}
+
+
+def test_an_audit_line_lost_after_acting_is_said_plainly(settings, capsys, monkeypatch):
+    def lost(*args, **kwargs):
+        raise audit.AuditError("ruang disk server habis")
+
+    monkeypatch.setattr(audit, "record", lost)
+    code, _, err = cli(capsys, "users", "add", "analis1", "--role", "analis", "--password", PASSWORD)
+    assert code == EXIT_AUDIT
+    assert "perintah sudah dijalankan, tetapi log audit tidak dapat ditulis (ruang disk server habis)" in err
+
+
+def test_the_first_admin_is_audited(settings, capsys, monkeypatch):
+    monkeypatch.setenv("TKPKD_ADMIN_PASSWORD", PASSWORD)
+    code, _, err = cli(capsys, "users", "init-admin")
+    assert code == 0, err
+    assert [(e["aksi"], e["rincian"]) for e in audit.entries(settings)] == [("kelola_pengguna", "buat admin admin")]
+
+
+def test_a_data_folder_in_the_way_ends_in_words_not_a_traceback(settings, tmp_path):
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    (settings.data_dir / "state").write_text("bukan folder")
+    listed = run(settings, "users", "list")
+    assert listed.returncode == EXIT_STORAGE
+    assert "Traceback" not in listed.stderr and "seharusnya folder data" in listed.stderr
+    path = write_csv(tmp_path / "k.csv", KELUARGA_HEADER, [keluarga_row(1)])
+    ingested = run(settings, "ingest", "keluarga", str(path), "--period", "2025-Q4")
+    assert ingested.returncode == EXIT_AUDIT
+    assert "Traceback" not in ingested.stderr and "log audit tidak dapat ditulis" in ingested.stderr
