@@ -16,6 +16,7 @@ A mapping is a small TOML file (format and example in the README):
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,8 +81,70 @@ class Mapping:
 
 def _read(path: Path) -> dict:
     try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
         raise MappingError(f"Berkas pemetaan '{path}' tidak ditemukan.") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise MappingError(f"Berkas pemetaan '{Path(path).name}' tidak bisa dibaca sebagai TOML: {exc}") from exc
+    _check_types(raw)
+    return raw
+
+
+def _kind(value) -> str:
+    """A TOML value's type in the words the message uses."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "bilangan bulat"
+    if isinstance(value, float):
+        return "bilangan desimal"
+    if isinstance(value, str):
+        return "teks"
+    if isinstance(value, list):
+        return "daftar [...]"
+    if isinstance(value, dict):
+        return "tabel"
+    if isinstance(value, (dt.date, dt.time)):
+        return "tanggal/waktu"
+    return type(value).__name__
+
+
+def _wrong(key: str, expected: str, value, example: str) -> MappingError:
+    return MappingError(
+        f"Di berkas pemetaan, {key} harus {expected}, bukan {_kind(value)}. Contoh: {example}. "
+        "Lihat README, bagian 'Berkas pemetaan'."
+    )
+
+
+def _check_types(raw: dict) -> None:
+    """Every key holds the type the format says, so a number where text belongs is named, not a crash."""
+    for key, example in (
+        ("sumber", 'sumber = "keluarga"'),
+        ("lembar", 'lembar = "Data"'),
+        ("pemisah", 'pemisah = ";"'),
+    ):
+        if key in raw and not isinstance(raw[key], str):
+            raise _wrong(f"'{key}'", "teks dalam tanda kutip", raw[key], example)
+    header_row = raw.get("baris_judul")
+    if header_row is not None and (isinstance(header_row, bool) or not isinstance(header_row, int)):
+        raise _wrong("'baris_judul'", "bilangan bulat mulai 1", header_row, "baris_judul = 5")
+    columns = raw.get("kolom", {})
+    if not isinstance(columns, dict):
+        raise _wrong("'kolom'", "tabel [kolom]", columns, '[kolom] lalu di bawahnya "NO_KK" = "no_kk"')
+    for header, target in columns.items():
+        if not isinstance(target, str):
+            raise _wrong(
+                f'kolom "{header}"',
+                'teks (nama kolom kontrak, atau "" untuk diabaikan)',
+                target,
+                f'"{header}" = "no_kk"',
+            )
+    values = raw.get("nilai", {})
+    if not isinstance(values, dict):
+        raise _wrong("'nilai'", "tabel [nilai.<kolom>]", values, '[nilai.rawan_pangan] lalu "Memenuhi Kriteria" = "ya"')
+    for column, pairs in values.items():
+        if not isinstance(pairs, dict):
+            raise _wrong(f"nilai.{column}", f"tabel [nilai.{column}]", pairs, f'[nilai.{column}] lalu "Ya" = "ya"')
+        for found, meant in pairs.items():
+            if not isinstance(meant, str):
+                raise _wrong(f'nilai.{column} "{found}"', "teks dalam tanda kutip", meant, f'"{found}" = "ya"')

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipelines import accounts, audit, registry
 from pipelines.cli import EXIT_AUDIT, EXIT_STORAGE, EXIT_UNUSABLE, main
 from tests.builders import KELUARGA_HEADER, keluarga_row, write_csv
@@ -23,6 +25,43 @@ def cli(capsys, *args: str) -> tuple[int, str, str]:
 def family_file(tmp_path: Path, name: str = "k.csv") -> Path:
     header = ["KK_RUMAH_TANGGA", *KELUARGA_HEADER[1:]]
     return write_csv(tmp_path / name, header, [keluarga_row(1), keluarga_row(2)])
+
+
+@pytest.mark.parametrize(
+    "toml,key,expected",
+    [
+        ('kolom = ["KK_RUMAH_TANGGA"]', "'kolom'", "tabel [kolom]"),
+        ('[kolom]\n"KK_RUMAH_TANGGA" = 5', 'kolom "KK_RUMAH_TANGGA"', "teks"),
+        ('[kolom]\n"KK_RUMAH_TANGGA" = "no_kk"\n[nilai]\nrawan_pangan = "ya"', "nilai.rawan_pangan", "tabel"),
+        ('[kolom]\n"KK_RUMAH_TANGGA" = "no_kk"\n[nilai.rawan_pangan]\n"Ya" = 1', 'nilai.rawan_pangan "Ya"', "teks"),
+        ('[kolom]\n"KK_RUMAH_TANGGA" = "no_kk"\n[nilai.rawan_pangan.Ya]\nx = "ya"', 'nilai.rawan_pangan "Ya"', "teks"),
+        ('lembar = 3\n[kolom]\n"KK_RUMAH_TANGGA" = "no_kk"', "'lembar'", "teks"),
+        ('sumber = 5\n[kolom]\n"KK_RUMAH_TANGGA" = "no_kk"', "'sumber'", "teks"),
+        ('baris_judul = true\n[kolom]\n"KK_RUMAH_TANGGA" = "no_kk"', "'baris_judul'", "bilangan bulat"),
+        ('baris_judul = 1.5\n[kolom]\n"KK_RUMAH_TANGGA" = "no_kk"', "'baris_judul'", "bilangan bulat"),
+    ],
+)
+@pytest.mark.parametrize("source", ["keluarga", "otomatis"])
+def test_a_mapping_value_of_the_wrong_type_is_named(settings, tmp_path, capsys, toml, key, expected, source):
+    mapping = tmp_path / "peta.toml"
+    mapping.write_text(toml, encoding="utf-8")
+    path = family_file(tmp_path)
+    code, _, err = cli(capsys, "ingest", source, str(path), "--period", "2025-Q4", "--mapping", str(mapping))
+    assert code == EXIT_UNUSABLE, err
+    assert f"Di berkas pemetaan, {key} harus {expected}" in err
+    assert registry.uploads(settings) == []
+
+
+def test_a_mapping_of_the_right_types_still_works(settings, tmp_path, capsys):
+    mapping = tmp_path / "peta.toml"
+    mapping.write_text('sumber = "keluarga"\nbaris_judul = 1\n[kolom]\n"KK_RUMAH_TANGGA" = "no_kk"\n')
+    code, out, err = cli(capsys, "ingest", "otomatis", str(family_file(tmp_path)), "--period", "2025-Q4")
+    assert code == EXIT_UNUSABLE  # the header is unknown without the mapping
+    code, out, err = cli(
+        capsys, "ingest", "otomatis", str(family_file(tmp_path)), "--period", "2025-Q4", "--mapping", str(mapping)
+    )
+    assert code == 0, err
+    assert "diterima 2" in out
 
 
 def test_a_wrong_area_through_the_real_command_line_has_no_traceback(settings):
