@@ -1,7 +1,8 @@
 """Which source kind a file holds, read from its header row, for an analyst who does not pick one.
 
 Every contract is matched against the first rows of the file (every delimiter of a CSV,
-every sheet of a workbook, a merged group header joined to its sub-headers). A kind is a
+every visible sheet of a workbook, a merged group header joined to its sub-headers). A kind
+found only in a hidden sheet is refused with the sheet's name, never read silently. A kind is a
 candidate only when all its required columns are found; the candidate matching the most
 columns wins. A tie, or no candidate, is refused with a message that names what was seen,
 so the analyst picks the kind by hand (or writes a mapping file that says `sumber`).
@@ -10,12 +11,14 @@ so the analyst picks the kind by hand (or writes a mapping file that says `sumbe
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from pipelines.cities import City
 from pipelines.contracts import AUTO, SOURCE_NAMES, Contract, contract_for
 from pipelines.csv_reader import DELIMITERS, decode_head
-from pipelines.excel_reader import head_rows, open_workbook, with_parents
+from pipelines.excel_reader import calamine_errors, head_rows, hidden_sheet_rejected, open_workbook, with_parents
 from pipelines.filetype import FileRejected, detect_file_type
 from pipelines.headers import best_header, missing_columns
 from pipelines.mapping import Mapping, MappingError
@@ -24,18 +27,25 @@ from pipelines.settings import HEADER_SCAN_ROWS
 __all__ = ["AUTO", "detect_source"]
 
 
-def _head_blocks(path: Path, kind: str, sheet: str | None) -> list[tuple[list[list[str]], list[list]]]:
-    """(rows as text, raw rows) for each way the file's first rows can be read."""
+Blocks = list[tuple[list[list[str]], list[list]]]
+
+
+def _sheet_blocks(wb, name: str) -> Blocks:
+    with calamine_errors():
+        head = head_rows(wb.get_sheet_by_name(name))
+    return [([[str(c) for c in r] for r in head], head)]
+
+
+def _head_blocks(path: Path, kind: str, sheet: str | None) -> tuple[Blocks, dict[str, Callable[[], Blocks]]]:
+    """(rows as text, raw rows) for each way the file's first rows can be read; and, for each hidden
+    sheet of a workbook, how to read its first rows (only when no visible sheet will do)."""
     if kind == "csv":
         text, _ = decode_head(path)
         lines = text.splitlines()[: HEADER_SCAN_ROWS + 1]
-        return [(rows, rows) for rows in (list(csv.reader(lines, delimiter=d)) for d in DELIMITERS)]
-    wb, names = open_workbook(path, sheet)
-    blocks = []
-    for name in names:
-        head = head_rows(wb.get_sheet_by_name(name))
-        blocks.append(([[str(c) for c in r] for r in head], head))
-    return blocks
+        return [(rows, rows) for rows in (list(csv.reader(lines, delimiter=d)) for d in DELIMITERS)], {}
+    wb, names, hidden = open_workbook(path, sheet)
+    blocks = [b for name in names for b in _sheet_blocks(wb, name)]
+    return blocks, {name: partial(_sheet_blocks, wb, name) for name in hidden}
 
 
 def _match(blocks, contract: Contract, mapping: Mapping | None, excel: bool) -> dict[str, int]:
@@ -56,6 +66,21 @@ def _mapping_source(mapping_file: Path | None) -> str | None:
     return source
 
 
+def _scores(blocks: Blocks, city: City, mapping_file: Path | None, *, excel: bool) -> list[tuple[int, str]]:
+    """(columns found, kind) for each kind whose required columns are all found."""
+    scores: list[tuple[int, str]] = []
+    for source in SOURCE_NAMES:
+        contract = contract_for(source, city)
+        try:
+            mapping = Mapping.load(mapping_file, contract) if mapping_file else None
+        except MappingError:
+            continue  # the mapping names columns this kind does not have
+        found = _match(blocks, contract, mapping, excel)
+        if not missing_columns(found, contract):
+            scores.append((len(found), source))
+    return scores
+
+
 def detect_source(path: Path, city: City, *, sheet: str | None = None, mapping_file: Path | None = None) -> str:
     """The source kind of a file, or FileRejected saying why it cannot be told."""
     path = Path(path)
@@ -64,17 +89,12 @@ def detect_source(path: Path, city: City, *, sheet: str | None = None, mapping_f
     kind = detect_file_type(path)
     if named := _mapping_source(mapping_file):
         return named
-    blocks = _head_blocks(path, kind, sheet)
-    scores: list[tuple[int, str]] = []
-    for source in SOURCE_NAMES:
-        contract = contract_for(source, city)
-        try:
-            mapping = Mapping.load(mapping_file, contract) if mapping_file else None
-        except MappingError:
-            continue  # the mapping names columns this kind does not have
-        found = _match(blocks, contract, mapping, excel=kind != "csv")
-        if not missing_columns(found, contract):
-            scores.append((len(found), source))
+    blocks, hidden = _head_blocks(path, kind, sheet)
+    scores = _scores(blocks, city, mapping_file, excel=kind != "csv")
+    if not scores:
+        for name, hidden_blocks in hidden.items():
+            if _scores(hidden_blocks(), city, mapping_file, excel=True):
+                raise hidden_sheet_rejected(name, "Data")
     scores.sort(reverse=True)
     if not scores:
         raise FileRejected(
