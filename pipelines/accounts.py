@@ -27,6 +27,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from pipelines import store
+from pipelines.cities import UnknownCity, get_city
 from pipelines.read import CODE, Scope
 from pipelines.settings import Settings
 
@@ -167,19 +168,35 @@ def check_password_strength(password: str) -> None:
 
 
 def _check_area(peran: str, wilayah: str | None, city_code: str) -> str | None:
+    """The account's area: a code of the role's level in the city's official region list, or None
+    for a role that sees the whole city."""
     role = ROLES.get(peran)
     if role is None:
         raise AccountError(f"Peran '{peran}' tidak dikenal. Pilih: {', '.join(ROLES)}.")
+    wilayah = (wilayah or "").strip() or None
     if role.area_level is None:
+        if wilayah:
+            raise AccountError(
+                f"Peran {role.label} melihat seluruh kota dan tidak diberi wilayah; kosongkan wilayah ({wilayah})."
+            )
         return None
-    levels = {"kecamatan": 2, "kelurahan": 3}
-    if not wilayah or not CODE.match(wilayah) or wilayah.count(".") != levels[role.area_level]:
-        raise AccountError(
-            f"Peran {role.label} memerlukan kode {role.area_level} (mis. "
-            f"{'61.71.01' if role.area_level == 'kecamatan' else '61.71.01.1002'})."
-        )
-    if not wilayah.startswith(city_code + "."):
-        raise AccountError(f"Wilayah {wilayah} bukan bagian dari kota {city_code}.")
+    try:
+        city = get_city(city_code)
+    except UnknownCity as exc:
+        raise AccountError(f"Kota {city_code} tidak dikenal, jadi wilayah akun tidak bisa diperiksa.") from exc
+    regions = city.regions()
+    levels = dict(zip(regions["kode_kemendagri"], regions["level"]))
+    names = dict(zip(regions["kode_kemendagri"], regions["nama_kemendagri"]))
+    example = next(code for code, level in levels.items() if level == role.area_level)
+    need = f"Peran {role.label} memerlukan kode {role.area_level} (mis. {example} untuk {names[example]})"
+    if not wilayah:
+        raise AccountError(f"{need}.")
+    if wilayah not in levels:
+        if CODE.match(wilayah) and not wilayah.startswith(city.kode + "."):
+            raise AccountError(f"Wilayah {wilayah} bukan bagian dari kota ini ({city.nama}). {need}.")
+        raise AccountError(f"Kode wilayah {wilayah} tidak ada dalam daftar wilayah resmi {city.nama}. {need}.")
+    if levels[wilayah] != role.area_level:
+        raise AccountError(f"{need}; {wilayah} ({names[wilayah]}) adalah kode {levels[wilayah]}.")
     return wilayah
 
 

@@ -64,6 +64,36 @@ def test_a_mapping_of_the_right_types_still_works(settings, tmp_path, capsys):
     assert "diterima 2" in out
 
 
+@pytest.mark.parametrize(
+    "role,area,words",
+    [
+        ("lurah", "61.71.01", ["memerlukan kode kelurahan", "61.71.01 (Pontianak Selatan) adalah kode kecamatan"]),
+        ("lurah", "61.71.09.9999", ["61.71.09.9999 tidak ada dalam daftar wilayah resmi Kota Pontianak"]),
+        ("lurah", "61.71.01.1001", ["61.71.01.1001 tidak ada dalam daftar wilayah resmi"]),
+        ("camat", "61.71.99", ["61.71.99 tidak ada dalam daftar wilayah resmi"]),
+        ("camat", "61.71.01.1006", ["memerlukan kode kecamatan", "(Akcaya) adalah kode kelurahan"]),
+        ("lurah", "64.74.01.1001", ["bukan bagian dari kota ini (Kota Pontianak)"]),
+        ("pimpinan", "61.71.01", ["melihat seluruh kota", "kosongkan wilayah"]),
+    ],
+)
+def test_an_account_area_must_be_an_official_area_of_the_roles_level(settings, capsys, role, area, words):
+    code, _, err = cli(capsys, "users", "add", "akun1", "--role", role, "--area", area, "--password", PASSWORD)
+    assert code == EXIT_UNUSABLE
+    for word in words:
+        assert word in err
+    assert accounts.load(settings) == {}
+    assert [e["aksi"] for e in audit.entries(settings)] == []
+
+
+def test_an_official_area_of_the_right_level_is_accepted(settings, capsys):
+    code, out, err = cli(capsys, "users", "add", "lurah1", "--role", "lurah", "--area", "61.71.01.1006")
+    assert code == 0, err
+    assert accounts.load(settings)["lurah1"].wilayah == "61.71.01.1006"
+    code, _, err = cli(capsys, "users", "add", "camat1", "--role", "camat", "--area", " 61.71.03 ")
+    assert code == 0, err
+    assert accounts.load(settings)["camat1"].wilayah == "61.71.03"
+
+
 def test_a_wrong_area_through_the_real_command_line_has_no_traceback(settings):
     out = run(settings, "users", "add", "lurah2", "--role", "lurah", "--area", "61.71.01", "--password", PASSWORD)
     assert out.returncode == EXIT_UNUSABLE
