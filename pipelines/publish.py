@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -25,6 +26,7 @@ from pipelines.cities import City
 from pipelines.clean import EXCLUDED_FILE, SQL_DIR, TYPED_FILE, load_macros, output_schema, staged_select
 from pipelines.contracts import contract_for, get_contract
 from pipelines.db import connect
+from pipelines.formatting import tanggal
 from pipelines.geometry import shapes
 from pipelines.ingest import REPORT_FILE
 from pipelines.lock import exclusive
@@ -74,6 +76,29 @@ OUTPUTS = (
 
 class PublishError(RuntimeError):
     pass
+
+
+class NothingChanged(PublishError):
+    """Publishing now would rebuild the current version as it is."""
+
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def unchanged_version(settings: Settings, entries: list[dict], city: City) -> dict | None:
+    """The current manifest when it already holds exactly these uploads, in this order, and every table."""
+    try:
+        current = lake.read_manifest(settings)
+    except lake.NoLake:
+        return None
+    same = current.get("unggahan") == [e["id"] for e in entries] and current.get("kota") == city.kode
+    # A version from an older release lacks tables this release writes: republishing it is a change.
+    complete = {name for name, _, _ in FAMILY_OUTPUTS + OUTPUTS} <= set(current.get("tabel", {}))
+    return current if same and complete else None
 
 
 def _uploads_frame(entries: list[dict], settings: Settings) -> pd.DataFrame:
@@ -240,15 +265,29 @@ def _write(con: duckdb.DuckDBPyConnection, work: Path, name: str, source: str, o
     return {"berkas": path.name, "baris": rows, "sha256": _file_sha(path)}
 
 
-def publish(*, settings: Settings | None = None, user: str = "cli") -> dict:
+def publish(
+    *,
+    settings: Settings | None = None,
+    user: str = "cli",
+    only_if_changed: bool = False,
+    progress: Progress = _quiet,
+) -> dict:
+    """A new version from every active upload. With `only_if_changed`, NothingChanged instead of a
+    copy of the current version (checked under the lock, so two people cannot both publish one change)."""
     settings = settings or get_settings()
     with exclusive(settings, "terbitkan"):
-        return _publish_locked(settings, user)
+        return _publish_locked(settings, user, only_if_changed, progress)
 
 
-def _publish_locked(settings: Settings, user: str) -> dict:
+def _publish_locked(settings: Settings, user: str, only_if_changed: bool, progress: Progress) -> dict:
     city = active_city(settings)
     entries = registry.uploads(settings)
+    if only_if_changed and (same := unchanged_version(settings, entries, city)):
+        raise NothingChanged(
+            f"Tidak ada perubahan sejak versi {same['versi']} (diterbitkan {tanggal(same['diterbitkan_pada'])}): "
+            "unggahan aktif sama persis dengan isi versi itu, jadi tidak ada yang diterbitkan. "
+            "Unggah berkas baru atau tarik unggahan lebih dulu."
+        )
     if not any(e["sumber"] == "keluarga" for e in entries):
         raise PublishError("Belum ada unggahan data keluarga. Unggah data keluarga dulu, lalu terbitkan.")
     other = sorted({e.get("kota") for e in entries} - {city.kode, None})
@@ -261,7 +300,8 @@ def _publish_locked(settings: Settings, user: str) -> dict:
     version = lake.next_version(settings)
     work = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=versions))
     try:
-        manifest = _build(settings, city, entries, version, work, user)
+        manifest = _build(settings, city, entries, version, work, user, progress)
+        progress(f"Mengganti versi aktif menjadi {version}")
         final = lake.version_path(settings, version)
         os.replace(work, final)
         lake.fsync_dir(versions)
@@ -273,7 +313,10 @@ def _publish_locked(settings: Settings, user: str) -> dict:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _build(settings: Settings, city: City, entries: list[dict], version: str, work: Path, user: str) -> dict:
+def _build(
+    settings: Settings, city: City, entries: list[dict], version: str, work: Path, user: str, progress: Progress
+) -> dict:
+    progress(f"Membaca {len(entries)} unggahan aktif")
     uploads = _uploads_frame(entries, settings)
     grid = _periods_frame({e["periode"] for e in entries if e["sumber"] == "keluarga"})
     _check_grid(grid)
@@ -311,6 +354,7 @@ def _build(settings: Settings, city: City, entries: list[dict], version: str, wo
         con.unregister("periode_semua_df")
         rules = get_contract("verval", city.aturan_fakir_miskin).rules
         criteria = [c.kode for c in rules.kriteria] + ([rules.langsung.kode] if rules.langsung else [])
+        progress("Menyatukan sumber data dan menyusun data keluarga")
         _run_sql(
             con,
             "10_integrasi.sql",
@@ -324,9 +368,11 @@ def _build(settings: Settings, city: City, entries: list[dict], version: str, wo
             con.execute(
                 f"CREATE OR REPLACE TEMP VIEW {source} AS SELECT * FROM read_parquet('{work / tables[name]['berkas']}')"
             )
+        progress("Menghitung indikator wilayah, keluaran dan evaluasi program")
         _run_sql(con, "30_indikator.sql", {"kode_kota": city.kode, "pakai_rw": city.pakai_rw})
         _run_sql(con, "40_keluaran.sql")
         _run_sql(con, "50_evaluasi.sql")
+        progress("Menulis tabel versi baru")
         for name, source, order in OUTPUTS:
             tables[name] = _write(con, work, name, source, order)
         periods_out = [r[0] for r in con.execute("SELECT DISTINCT periode FROM keluarga_final ORDER BY 1").fetchall()]

@@ -74,9 +74,13 @@ def _unique(names: list[str]) -> list[str]:
 
 def summarise(con, raw: RawTable) -> dict:
     header_of = {name: raw.headers[pos] for name, pos in raw.columns.items()}
+    # Reasons are grouped without the row they point to ("sama dengan baris 12"): every row number
+    # would make its own group. Digit and column counts are few and tell the fix, so they stay.
     by_reason = con.execute(
         """
-        SELECT kolom, regexp_replace(alasan, '(baris|terbaca|berisi) [0-9]+', '\\1 N', 'g') AS alasan,
+        SELECT kolom,
+               regexp_replace(regexp_replace(alasan, '; baris [0-9]+ yang', '; baris itu yang', 'g'),
+                              'baris [0-9]+', 'baris lain', 'g') AS alasan,
                count(DISTINCT baris) AS n
         FROM problems WHERE tindakan = 'tolak' GROUP BY ALL ORDER BY n DESC, alasan
         """

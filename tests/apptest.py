@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from pathlib import Path
 
@@ -52,6 +54,11 @@ def app_as(username: str | None, *, page: str | None = None, query: dict | None 
         at.switch_page(page)
         at.run()
     return at
+
+
+def seen(markdown: str) -> str:
+    """What a reader sees of Markdown written with markdown_literal: escapes and entities undone."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown))
 
 
 def texts(at: AppTest) -> str:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 
 import pytest
 
 from pipelines import audit, filetype, lake, registry
-from pipelines.publish import publish
-from tests.apptest import app_as, create_users, failed, texts
+from pipelines.formatting import tanggal
+from pipelines.ingest import ingest
+from pipelines.publish import publish, rollback
+from tests.apptest import ROOT, app_as, create_users, failed, seen, texts
 from tests.builders import KELUARGA_HEADER, keluarga_row, write_csv, write_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,9 +35,40 @@ def upload(at, name: str, content: bytes, period: str = "2025-Q4", source: str =
     return at
 
 
+@pytest.fixture
+def two_versions(lake_ready, tmp_path):
+    """v0001 from the small city, v0002 with one more upload (id returned)."""
+    path = write_csv(tmp_path / "tambahan.csv", KELUARGA_HEADER, [keluarga_row(7, desil="1")])
+    added = ingest("keluarga", path, "2025-Q4", settings=lake_ready, original_name="tambahan.csv").upload_id
+    publish(settings=lake_ready)
+    return lake_ready, added
+
+
 def lake_state(settings) -> tuple:
     manifest = lake.read_manifest(settings)
     return manifest["versi"], manifest["sidik_isi"]
+
+
+def button(at, start: str):
+    [found] = [b for b in at.button if seen(b.label).startswith(start)]
+    return found
+
+
+def checkbox(at, start: str):
+    [found] = [c for c in at.checkbox if seen(c.label).startswith(start)]
+    return found
+
+
+def in_order(node):
+    """The page's elements in the order the user sees them, blocks before their content."""
+    yield node
+    children = getattr(node, "children", {})
+    for key in sorted(children):
+        yield from in_order(children[key])
+
+
+def inside(block) -> str:
+    return "\n".join(str(getattr(n, "value", "")) for n in in_order(block))
 
 
 def test_valid_file_is_checked_then_published(lake_ready, tmp_path):
@@ -53,8 +87,8 @@ def test_valid_file_is_checked_then_published(lake_ready, tmp_path):
     assert "diterbitkan" in texts(at) and lake_state(lake_ready)[0] != before[0]
     actions = [e["aksi"] for e in audit.entries(lake_ready)]
     assert "unggah" in actions and "terbitkan" in actions
-    [back] = [b for b in at.button if b.label.startswith("Kembalikan ke versi")]
-    back.click().run()
+    checkbox(at, "Ya, ganti versi aktif").check().run()
+    button(at, "Kembalikan ke versi").click().run()
     assert lake_state(lake_ready)[0] == before[0]
     assert "kembalikan" in [e["aksi"] for e in audit.entries(lake_ready)]
 
@@ -111,6 +145,8 @@ def test_bad_file_is_refused_with_a_clear_message_and_nothing_changes(lake_ready
     assert not failed(at)
     errors = " ".join(str(e.value) for e in at.error)
     assert errors and re.search(pattern, errors), errors
+    [status] = at.get("status")
+    assert status.state == "error" and "ditolak" in status.label
     assert lake_state(lake_ready) == before and registry.uploads(lake_ready) == uploads_before
 
 
@@ -145,3 +181,87 @@ def test_kind_left_to_recognition_is_named_in_the_result(lake_ready, tmp_path):
     assert "Jenis data **Data keluarga (DTSEN / P3KE)**" in texts(at)
     assert {m.label: m.value for m in at.metric}["Diterima"] == "2"
     assert registry.uploads(lake_ready)[-1]["sumber"] == "keluarga"
+
+
+def test_refused_file_ends_the_status_in_the_refused_state_with_the_reason(lake_ready):
+    at = upload(app_as("analis", page="views/unggah.py"), "kosong.csv", b"")
+    [status] = at.get("status")
+    assert status.state == "error"
+    assert status.label.startswith("Berkas ditolak") and "Membaca" not in status.label
+    assert "Berkas kosong" in inside(status), "the reason is shown in the refused status itself"
+
+
+def test_publish_with_nothing_new_is_refused_and_publishes_nothing(lake_ready):
+    before = lake_state(lake_ready)
+    at = app_as("analis", page="views/unggah.py")
+    button(at, "Terbitkan versi baru").click().run()
+    assert not failed(at)
+    when = tanggal(lake.read_manifest(lake_ready)["diterbitkan_pada"])
+    assert f"Tidak ada perubahan sejak versi {before[0]} (diterbitkan {when})" in texts(at)
+    assert lake_state(lake_ready) == before and lake.existing_versions(lake_ready) == [before[0]]
+    assert "terbitkan" not in [e["aksi"] for e in audit.entries(lake_ready)]
+
+
+def test_publish_progress_and_outcome_show_right_under_the_button(lake_ready, tmp_path):
+    path = write_csv(tmp_path / "baru.csv", KELUARGA_HEADER, [keluarga_row(7, desil="1")])
+    ingest("keluarga", path, "2025-Q4", settings=lake_ready)
+    at = app_as("analis", page="views/unggah.py")
+    button(at, "Terbitkan versi baru").click().run()
+    order = [n for n in in_order(at.main) if n.type not in ("vertical", "flex_container")]
+    at_button = next(i for i, n in enumerate(order) if getattr(n, "label", "") == "Terbitkan versi baru")
+    status = order[at_button + 1]
+    assert status.type == "status" and status.state == "complete", [n.type for n in order[at_button:]]
+    assert "v0002 diterbitkan" in status.label
+    assert "Menulis tabel versi baru" in inside(status), "the steps of the publish stay readable"
+
+
+def test_rollback_is_apart_from_publish_and_needs_a_confirmation_naming_version_and_date(two_versions):
+    settings, _ = two_versions
+    first = json.loads((lake.version_path(settings, "v0001") / lake.MANIFEST).read_text(encoding="utf-8"))
+    at = app_as("analis", page="views/unggah.py")
+    back = button(at, "Kembalikan ke versi v0001")
+    assert tanggal(first["diterbitkan_pada"]) in back.label
+    assert back.disabled, "no rollback on one click"
+    [section] = [e for e in at.get("expander") if e.label == "Kembalikan ke versi sebelumnya"]
+    assert any(getattr(n, "label", "") == back.label for n in in_order(section)), "not beside Terbitkan"
+    checkbox(at, "Ya, ganti versi aktif v0002 dengan versi v0001").check().run()
+    button(at, "Kembalikan ke versi v0001").click().run()
+    assert not failed(at) and lake_state(settings)[0] == "v0001"
+    assert "Versi aktif sekarang v0001" in texts(at)
+    assert [e["rincian"] for e in audit.entries(settings) if e["aksi"] == "kembalikan"] == ["v0002 -> v0001"]
+
+
+def test_rolled_back_upload_is_withdrawn_from_the_page_with_confirmation_and_audit(two_versions):
+    settings, added = two_versions
+    rollback(settings=settings)
+    at = app_as("analis", page="views/unggah.py")
+    at.selectbox(key="unggah_tarik_pilih").set_value(added).run()
+    assert button(at, "Tarik unggahan").disabled, "no withdrawal without the confirmation"
+    checkbox(at, "Ya, tarik unggahan tambahan.csv").check().run()
+    button(at, "Tarik unggahan").click().run()
+    assert not failed(at) and "tambahan.csv ditarik" in seen(texts(at))
+    assert added not in [u["id"] for u in registry.uploads(settings)]
+    [entry] = [e for e in audit.entries(settings) if e["rincian"] == f"tarik {added}"]
+    assert entry["aksi"] == "unggah" and entry["pengguna"] == "analis"
+    button(at, "Terbitkan versi baru").click().run()
+    assert "Tidak ada perubahan sejak versi v0001" in texts(at), "the withdrawn upload does not come back"
+
+
+@pytest.mark.parametrize("source", ["keluarga", "otomatis"])
+def test_mapping_help_names_a_readme_section_that_exists(lake_ready, tmp_path, source):
+    path = write_csv(tmp_path / "s.csv", ["No KK", "Keterangan"], [[keluarga_row(1)[0], "x"]])
+    at = upload(app_as("analis", page="views/unggah.py"), "kurang.csv", path.read_bytes(), source=source)
+    [section] = re.findall(r"README, bagian '([^']+)'", " ".join(seen(str(e.value)) for e in at.error))
+    headings = [
+        line.lstrip("#").strip() for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("#")
+    ]
+    assert any(h.startswith(section) for h in headings), (section, headings)
+
+
+def test_reject_summary_says_how_many_digits_were_read(lake_ready, tmp_path):
+    short = keluarga_row(8)
+    short[0] = short[0][:15]
+    path = write_csv(tmp_path / "pendek.csv", KELUARGA_HEADER, [keluarga_row(7), short])
+    at = upload(app_as("analis", page="views/unggah.py"), "pendek.csv", path.read_bytes())
+    reasons = at.dataframe[0].value["Alasan"].tolist()
+    assert reasons == ["No KK: harus 16 digit (terbaca 15 digit)"]

@@ -1,21 +1,13 @@
-"""Unggah data: check a file before anything is published, then publish or roll back."""
-
-import tempfile
-from pathlib import Path
+"""Unggah data: check a file before anything is published, then publish; roll back and withdraw apart."""
 
 import pandas as pd
 import streamlit as st
 
-from pipelines import audit, lake, registry
+from pipelines import upload_flow as flow
 from pipelines.contracts import SOURCE_NAMES, contract_for
-from pipelines.detect import AUTO, detect_source
-from pipelines.formatting import angka, tanggal
-from pipelines.ingest import ingest
-from pipelines.lock import LockBusy
-from pipelines.mapping import MappingError
-from pipelines.periods import PeriodError, period_label, require_period
-from pipelines.publish import PublishError, publish, rollback
-from pipelines.readers import FileRejected
+from pipelines.detect import AUTO
+from pipelines.formatting import angka, markdown_literal, tanggal
+from pipelines.periods import period_label
 from pipelines.settings import get_settings
 from pipelines.state import active_city
 from ui import downloads, nav
@@ -25,6 +17,9 @@ account = ctx.account
 settings = get_settings()
 city = active_city(settings)
 LAST = "unggah_laporan"
+# What the last publish, rollback or withdrawal did, shown after the rerun where it was asked for.
+DONE = "unggah_selesai"
+PICK_WITHDRAW = "unggah_tarik_pilih"
 
 st.title("Unggah data")
 st.caption(
@@ -54,58 +49,28 @@ if checked:
     if upload is None:
         st.error("Pilih berkas yang akan diunggah.")
     else:
-        work = Path(tempfile.mkdtemp(prefix="unggah-", dir=settings.tmp_dir if settings.tmp_dir.exists() else None))
-        path = work / Path(upload.name).name
-        path.write_bytes(upload.getbuffer())
-        mapping_path = None
-        if mapping is not None:
-            mapping_path = work / "pemetaan.toml"
-            mapping_path.write_bytes(mapping.getbuffer())
-        try:
-            with st.status("Membaca dan memeriksa berkas...", expanded=False) as status:
-                period = require_period(period_text)
-                if source == AUTO:
-                    source = detect_source(path, city, sheet=sheet or None, mapping_file=mapping_path)
-                    status.update(label=f"Dikenali sebagai {contract_for(source, city).label}; memeriksa baris...")
-                report = ingest(
-                    source,
-                    path,
-                    period,
-                    mapping_file=mapping_path,
+        with st.status("Membaca dan memeriksa berkas...") as status:
+            try:
+                st.session_state[LAST] = flow.check_file(
+                    settings,
+                    city,
+                    account,
+                    name=upload.name,
+                    content=upload.getbuffer(),
+                    source=source,
+                    period_text=period_text,
                     sheet=sheet or None,
-                    user=account.username,
-                    original_name=upload.name,
-                    settings=settings,
-                    city=city,
-                ).report
+                    mapping=mapping.getbuffer() if mapping is not None else None,
+                    progress=lambda text: status.update(label=text),
+                )
                 status.update(label="Pemeriksaan selesai.", state="complete")
-            audit.record(
-                settings,
-                user=account.username,
-                role=account.peran,
-                action="unggah",
-                rows=report["rows_read"],
-                detail=f"{upload.name} ({source}, {period})",
-            )
-            st.session_state[LAST] = report
-        except (FileRejected, MappingError, PeriodError, LockBusy) as exc:
-            st.error(str(exc))
-            audit.record(
-                settings,
-                user=account.username,
-                role=account.peran,
-                action="unggah",
-                rows=0,
-                detail=f"ditolak: {upload.name}: {str(exc)[:150]}",
-            )
-        finally:
-            for item in work.iterdir():
-                item.unlink()
-            work.rmdir()
+            except flow.Refused as exc:
+                status.update(label="Berkas ditolak; tidak ada yang diterbitkan.", state="error", expanded=True)
+                st.error(markdown_literal(exc))
 
 report = st.session_state.get(LAST)
 if report:
-    st.subheader(f"Hasil pemeriksaan: {report['file']}")
+    st.subheader(f"Hasil pemeriksaan: {markdown_literal(report['file'])}")
     st.markdown(
         f"Jenis data **{contract_for(report['source'], city).label}**, periode **{period_label(report['period'])}**."
     )
@@ -118,9 +83,17 @@ if report:
     m[3].metric("Ditandai untuk verifikasi", angka(report["rows_flagged"]))
     st.caption(
         f"Judul kolom di baris {report['header_row']}"
-        + (f", lembar '{report['sheet']}'" if report.get("sheet") else "")
-        + (f", pengodean {report['encoding']}, pemisah '{report['delimiter']}'" if report.get("delimiter") else "")
-        + (f"; kolom tidak dipakai: {', '.join(report['unmapped_columns'])}" if report["unmapped_columns"] else "")
+        + (f", lembar '{markdown_literal(report['sheet'])}'" if report.get("sheet") else "")
+        + (
+            f", pengodean {report['encoding']}, pemisah '{markdown_literal(report['delimiter'])}'"
+            if report.get("delimiter")
+            else ""
+        )
+        + (
+            f"; kolom tidak dipakai: {markdown_literal(', '.join(report['unmapped_columns']))}"
+            if report["unmapped_columns"]
+            else ""
+        )
     )
     if report["rows_rejected"]:
         reasons = pd.DataFrame(list(report["rejected_by_reason"].items()), columns=["Alasan", "Baris"])
@@ -134,79 +107,127 @@ if report:
     else:
         st.success("Semua baris diterima.")
 
+
+def finish(where: str, message: str, steps: tuple[str, ...] = ()) -> None:
+    st.session_state[DONE] = {"where": where, "message": message, "steps": steps}
+    st.cache_data.clear()
+    st.rerun()
+
+
+def upload_label(u: dict) -> str:
+    return (
+        f"{u['nama_berkas']} · {contract_for(u['sumber'], city).label} · {period_label(u['periode'])} · "
+        f"diunggah {tanggal(u['diunggah_pada'])} oleh {u.get('oleh') or '-'}"
+    )
+
+
 st.divider()
 st.subheader("Terbitkan")
-if flash := st.session_state.pop("unggah_pesan", None):
-    st.success(flash)
-try:
-    manifest = lake.read_manifest(settings)
-except lake.NoLake:
-    manifest = None
-active = registry.uploads(settings)
-published = set(manifest["unggahan"]) if manifest else set()
-pending = [u for u in active if u["id"] not in published]
-if manifest:
+done = st.session_state.pop(DONE, None) or {"where": None}
+now = flow.changes(settings)
+published = set(now.current["unggahan"]) if now.current else set()
+if now.current:
     st.markdown(
-        f"Versi aktif **{manifest['versi']}**, diterbitkan {tanggal(manifest['diterbitkan_pada'])} oleh "
-        f"{manifest['oleh']}, memuat {len(published)} unggahan."
+        f"Versi aktif **{now.current['versi']}**, diterbitkan {tanggal(now.current['diterbitkan_pada'])} oleh "
+        f"{now.current['oleh']}, memuat {len(published)} unggahan."
     )
-if pending:
-    st.markdown(f"**{len(pending)} unggahan belum diterbitkan:**")
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Berkas": u["nama_berkas"],
-                    "Jenis": u["sumber"],
-                    "Periode": period_label(u["periode"]),
-                    "Diterima": angka(u["baris_diterima"]),
-                    "Ditolak": angka(u["baris_ditolak"]),
-                    "Oleh": u["oleh"],
-                }
-                for u in pending
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+if now.added or now.removed:
+    st.markdown(f"**{len(now.added) + len(now.removed)} perubahan belum diterbitkan:**")
+    rows = [("ditambahkan", u) for u in now.added] + [("dikeluarkan (ditarik)", u) for u in now.removed]
+    table = [
+        {
+            "Perubahan": change,
+            "Berkas": u["nama_berkas"],
+            "Jenis": contract_for(u["sumber"], city).label,
+            "Periode": period_label(u["periode"]),
+            "Diterima": angka(u["baris_diterima"]),
+            "Ditolak": angka(u["baris_ditolak"]),
+            "Oleh": u.get("oleh") or "-",
+        }
+        for change, u in rows
+    ]
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
 else:
-    st.caption("Tidak ada unggahan baru sejak versi terakhir.")
-left, right = st.columns(2)
-if left.button("Terbitkan versi baru", type="primary", disabled=not active, key="unggah_terbitkan"):
-    try:
-        with st.spinner("Menyusun versi baru..."):
-            new = publish(settings=settings, user=account.username)
-        audit.record(
-            settings,
-            user=account.username,
-            role=account.peran,
-            action="terbitkan",
-            rows=new["tabel"]["keluarga"]["baris"],
-            detail=new["versi"],
+    st.caption("Tidak ada unggahan baru atau yang ditarik sejak versi aktif.")
+go = st.button("Terbitkan versi baru", type="primary", disabled=not now.active, key="unggah_terbitkan")
+# Progress and outcome stay right under the button: a publish of a whole city takes a while.
+if done["where"] == "terbitkan":
+    with st.status(done["message"], state="complete"):
+        for text in done["steps"]:
+            st.markdown(f"- {text}")
+    st.success(done["message"] + " Semua halaman kini memakai data ini.")
+if go:
+    steps: list[str] = []
+
+    def step(text: str) -> None:
+        steps.append(text)
+        status.update(label=f"{text}...")
+        status.markdown(f"- {text}")
+
+    with st.status("Menyusun versi baru...", expanded=True) as status:
+        try:
+            new = flow.publish_version(settings, account, progress=step)
+        except flow.Refused as exc:
+            status.update(label="Tidak diterbitkan.", state="error")
+            st.warning(str(exc))
+        else:
+            finish("terbitkan", f"Versi {new['versi']} diterbitkan.", tuple(steps))
+
+with st.expander("Kembalikan ke versi sebelumnya", expanded=done["where"] == "kembalikan"):
+    if done["where"] == "kembalikan":
+        st.success(done["message"])
+    target = flow.rollback_target(settings, now.current)
+    if target is None:
+        st.caption("Tidak ada versi sebelumnya yang tersimpan untuk dikembalikan.")
+    else:
+        current, when = now.current["versi"], tanggal(target["diterbitkan_pada"])
+        st.markdown(
+            f"Bila versi aktif **{current}** ternyata salah, semua halaman bisa kembali memakai versi "
+            f"**{target['versi']}** (diterbitkan {when} oleh {target['oleh']}, {len(target['unggahan'])} unggahan). "
+            "Unggahan tidak dihapus: tarik unggahan yang salah di bawah agar tidak ikut terbitan berikutnya."
         )
-        st.cache_data.clear()
-        st.session_state["unggah_pesan"] = f"Versi {new['versi']} diterbitkan. Semua halaman kini memakai data ini."
-        st.rerun()
-    except (PublishError, LockBusy) as exc:
-        st.error(str(exc))
-if (
-    manifest
-    and manifest.get("sebelumnya")
-    and right.button(f"Kembalikan ke versi {manifest['sebelumnya']}", key="unggah_kembalikan")
-):
-    try:
-        back = rollback(settings=settings, user=account.username)
-        audit.record(
-            settings,
-            user=account.username,
-            role=account.peran,
-            action="kembalikan",
-            detail=f"{back['dipulihkan_dari']} -> {back['versi']}",
+        sure = st.checkbox(
+            f"Ya, ganti versi aktif {current} dengan versi {target['versi']} ({when})",
+            key=f"unggah_kembalikan_yakin_{current}_{target['versi']}",
         )
-        st.cache_data.clear()
-        st.session_state["unggah_pesan"] = (
-            f"Versi aktif sekarang {back['versi']} (dikembalikan dari {back['dipulihkan_dari']})."
+        clicked = st.button(
+            f"Kembalikan ke versi {target['versi']} ({when})", disabled=not sure, key="unggah_kembalikan"
         )
-        st.rerun()
-    except (PublishError, LockBusy) as exc:
-        st.error(str(exc))
+        if clicked and sure:
+            try:
+                back = flow.roll_back(settings, account, seen=current, to=target["versi"])
+                finish("kembalikan", f"Versi aktif sekarang {back['versi']} (dikembalikan dari {current}).")
+            except flow.Refused as exc:
+                st.error(str(exc))
+
+with st.expander("Tarik unggahan", expanded=done["where"] == "tarik"):
+    if done["where"] == "tarik":
+        st.success(done["message"])
+    st.caption(
+        "Unggahan yang ditarik tidak ikut terbitan berikutnya; berkas aslinya tetap tersimpan. Versi aktif "
+        "baru berubah setelah Anda menerbitkan lagi."
+    )
+    by_id = {u["id"]: u for u in now.active}
+    chosen = st.selectbox(
+        "Unggahan",
+        list(by_id),
+        index=None,
+        placeholder="Pilih unggahan yang akan ditarik",
+        format_func=lambda i: upload_label(by_id[i]) + ("" if i in published else " · belum diterbitkan"),
+        key=PICK_WITHDRAW,
+    )
+    if chosen:
+        sure = st.checkbox(
+            f"Ya, tarik unggahan {markdown_literal(by_id[chosen]['nama_berkas'])} ({chosen})",
+            key=f"unggah_tarik_yakin_{chosen}",
+        )
+        if st.button("Tarik unggahan", disabled=not sure, key="unggah_tarik") and sure:
+            try:
+                gone = flow.withdraw_upload(settings, account, chosen)
+                del st.session_state[PICK_WITHDRAW]
+                finish(
+                    "tarik",
+                    f"Unggahan {markdown_literal(gone['nama_berkas'])} ditarik. Terbitkan versi baru agar berlaku.",
+                )
+            except flow.Refused as exc:
+                st.error(str(exc))
