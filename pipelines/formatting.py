@@ -89,6 +89,7 @@ def perubahan(now, before, *, relative: bool = True) -> str | None:
 def markdown_literal(value) -> str:
     """Text from data (a name, an address, a note) made safe to put inside Markdown: shown exactly as
     written, never as bold, a link, a colour, an icon or a formula ('S** H***' stays 'S** H***')."""
-    text = "-" if is_missing(value) else str(value)
+    # One line: a heading or a list item never breaks, whatever line breaks the file held.
+    text = "-" if is_missing(value) else " ".join(str(value).splitlines())
     # A colon as an entity: Streamlit still reads a backslash-escaped ':material/x:' as an icon.
     return _MARKDOWN_SYNTAX.sub(r"\\\1", text).replace(":", "&#58;")

@@ -3,6 +3,7 @@ and a figure whose column was never uploaded."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -22,8 +23,9 @@ OLD_DATE = "01/08/2025"  # before 2025-Q4 began
 
 
 def _unescaped(text: str) -> str:
-    """Warning items are Markdown with every punctuation mark escaped (names from uploads stay text)."""
-    return re.sub(r"\\(.)", r"\1", text)
+    """Warning items are Markdown with punctuation escaped and colons as entities (names from
+    uploads stay text): what the reader sees."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", text))
 
 
 def _warnings(at) -> str:

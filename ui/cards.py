@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pipelines.formatting import angka, persen
+from pipelines.formatting import angka, markdown_literal, persen
 from pipelines.insights import Headline, Warning
-from ui.widgets import plain
 
 NO_DATA = "Belum ada data"
 
@@ -55,6 +54,6 @@ def warning_list(warnings: list[Warning], limit: int = 8) -> None:
         if not items:
             continue
         # Programme and OPD names come from uploads: shown as written, never as Markdown.
-        shown = "\n".join(f"- {plain(w.text)}" for w in items[:limit])
+        shown = "\n".join(f"- {markdown_literal(w.text)}" for w in items[:limit])
         more = f"\n- … dan {len(items) - limit} lainnya" if len(items) > limit else ""
         st.warning(f"**{title} ({len(items)})**\n\n{shown}{more}")

@@ -10,7 +10,7 @@ import streamlit as st
 
 from pipelines import audit, lake
 from pipelines.accounts import ROLES, Account
-from pipelines.formatting import tanggal
+from pipelines.formatting import markdown_literal, tanggal
 from pipelines.publish import FAMILY_OUTPUTS, OUTPUTS, rollback
 from pipelines.read import OutOfScope
 from pipelines.settings import get_settings
@@ -72,7 +72,8 @@ def frame(account: Account, page) -> None:
     key = page_key(account, page)
     with st.sidebar:
         role = ROLES[account.peran]
-        st.markdown(f"**{account.nama}**  \n{role.label}")
+        # An account name is typed by an admin: shown as written, never as Markdown.
+        st.markdown(f"**{markdown_literal(account.nama)}**  \n{role.label}")
     if key in AREA_PAGES and data.has_lake():
         try:
             area, period = widgets.select_area_and_period(account)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from pipelines import audit
@@ -21,14 +19,6 @@ CHILD_WORDS = {"kota": "kecamatan", "kecamatan": "kelurahan", "kelurahan": "RW",
 LEVEL_NOUNS = {"kota": "kota", "kecamatan": "kecamatan", "kelurahan": "kelurahan", "rw": "RW", "rt": "RT"}
 # The widget key of each level's select in the sidebar cascade.
 CASCADE_KEYS = dict(zip(("kecamatan", "kelurahan", "rw", "rt"), state.CASCADE))
-# CommonMark lets a backslash escape any ASCII punctuation; Streamlit's own markup
-# (:red[..], :material/..:, $latex$) starts with punctuation too.
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-
-
-def plain(text) -> str:
-    """Text from an upload (a programme, OPD or file name) made safe to put inside Markdown."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
 
 
 def levels() -> tuple[str, ...]:
