@@ -26,7 +26,7 @@ def store_settings(request, settings, monkeypatch):
         return
     url = os.environ.get("TKPKD_TEST_POSTGRES_URL")
     if not url:
-        message = "no PostgreSQL server (eval \"$(bash scripts/postgres.sh)\" starts one)"
+        message = 'no PostgreSQL server (eval "$(bash scripts/postgres.sh)" starts one)'
         if os.environ.get("TKPKD_CI") == "1":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
@@ -46,7 +46,13 @@ def store_settings(request, settings, monkeypatch):
 
 def make(settings, username="lurah1"):
     return accounts.create(
-        settings, username=username, nama="Uji", peran="lurah", wilayah="61.71.01.1006", password=RIGHT, city_code="61.71"
+        settings,
+        username=username,
+        nama="Uji",
+        peran="lurah",
+        wilayah="61.71.01.1006",
+        password=RIGHT,
+        city_code="61.71",
     )
 
 
