@@ -69,6 +69,53 @@ class Scope:
         return kode
 
 
+MEMBER_COLUMNS = [
+    "nama",
+    "nik",
+    "hubungan",
+    "jenis_kelamin",
+    "umur",
+    "pendidikan",
+    "pekerjaan",
+    "disabilitas",
+    "stunting",
+]
+
+
+@dataclass(frozen=True)
+class FamilyDetail:
+    """One family's record for the case worker (personal columns already masked as the caller asked)."""
+
+    history: pd.DataFrame  # one row per period the family lived in the kelurahan, oldest first
+    members: pd.DataFrame  # MEMBER_COLUMNS, as listed in `members_period`
+    members_period: str | None  # None: no member list was uploaded for this family
+    receipts: pd.DataFrame  # every receipt of those periods, with the programme's name and OPD
+
+
+def _check_family_access(scope: Scope, kelurahan: str, full_ids: bool) -> None:
+    """Family rows are read one kelurahan at a time, by roles with names, whole IDs only for some."""
+    scope.check(kelurahan)
+    if kelurahan.count(".") != 3:
+        raise OutOfScope("Daftar keluarga dibuka per kelurahan.")
+    if not scope.names:
+        raise OutOfScope("Peran Anda tidak diizinkan melihat daftar keluarga.")
+    if full_ids and not scope.full_ids:
+        raise OutOfScope("Peran Anda tidak diizinkan melihat NIK dan No KK lengkap.")
+
+
+def _mask_family(rows: pd.DataFrame, *, reveal: bool, full_ids: bool) -> pd.DataFrame:
+    """Head's name and address masked unless revealed; No KK and NIK unless revealed in full."""
+    if not reveal:
+        rows = rows.assign(
+            nama_kepala=rows["nama_kepala"].map(casework.mask_name), alamat=rows["alamat"].map(casework.mask_address)
+        )
+    if not (reveal and full_ids):
+        rows = rows.assign(
+            no_kk=rows["no_kk"].map(casework.mask_id), nik_kepala=rows["nik_kepala"].map(casework.mask_id)
+        )
+    return rows
+
+
 def parent_code(kode: str) -> str | None:
     """'61.71.01.1002' -> '61.71.01'; the city has no parent."""
     return kode.rsplit(".", 1)[0] if kode.count(".") >= 2 else None
@@ -228,13 +275,7 @@ class LakeReader:
         """Families to work on in one kelurahan. Names, addresses and IDs are masked unless `reveal`;
         whole NIK / No KK only with `full_ids` for roles whose task needs them. Every revealed view is
         audited with its row count."""
-        scope.check(kelurahan)
-        if kelurahan.count(".") != 3:
-            raise OutOfScope("Daftar keluarga dibuka per kelurahan.")
-        if not scope.names:
-            raise OutOfScope("Peran Anda tidak diizinkan melihat daftar keluarga.")
-        if full_ids and not scope.full_ids:
-            raise OutOfScope("Peran Anda tidak diizinkan melihat NIK dan No KK lengkap.")
+        _check_family_access(scope, kelurahan, full_ids)
         rows = self._run(
             "keluarga_sasaran",
             {
@@ -257,13 +298,55 @@ class LakeReader:
                 detail=f"{period}{' RW ' + rw if rw else ''}{' RT ' + rt if rt else ''}"
                 + (", NIK lengkap" if full_ids else ""),
             )
+        return _mask_family(rows, reveal=reveal, full_ids=full_ids)
+
+    def family_detail(
+        self,
+        scope: Scope,
+        kelurahan: str,
+        kk_hash: str,
+        period: str,
+        *,
+        reveal: bool = False,
+        full_ids: bool = False,
+    ) -> FamilyDetail:
+        """One family of the case list: its record in every period it lived in the kelurahan, the
+        members listed at `period` (or the last listing before it), and what it received. Masked,
+        refused and audited as `case_list` is."""
+        _check_family_access(scope, kelurahan, full_ids)
+        if not re.fullmatch(r"[0-9a-f]{32}", kk_hash or ""):
+            raise OutOfScope("Keluarga tidak dikenal.")
+        rows = self._run("keluarga_detail", {"kelurahan": kelurahan, "kk_hash": kk_hash, "pribadi": True})
+        order = {p: i for i, p in enumerate(self.periods())}
+        rows = rows.sort_values("periode", key=lambda s: s.map(order)).reset_index(drop=True)
+        listed = rows[rows["anggota"].map(len) > 0]
+        upto = listed[listed["periode"].map(order) <= order.get(period, len(order))]
+        chosen = upto.iloc[-1] if len(upto) else (listed.iloc[-1] if len(listed) else None)
+        members = pd.DataFrame(list(chosen["anggota"]) if chosen is not None else [], columns=MEMBER_COLUMNS)
+        receipts = pd.DataFrame(
+            [{"periode": r["periode"], **b} for r in rows.to_dict("records") for b in r["bantuan"]],
+            columns=["periode", "kode_program", "nama_program", "opd", "tanggal", "nilai"],
+        )
+        if reveal and len(rows):
+            audit.record(
+                self.settings,
+                user=scope.user or "-",
+                role=scope.role or "-",
+                action="lihat_nama",
+                scope=kelurahan,
+                rows=max(1, len(members)),
+                detail=f"{period} rincian keluarga" + (", NIK lengkap" if full_ids else ""),
+            )
         if not reveal:
-            rows["nama_kepala"] = rows["nama_kepala"].map(casework.mask_name)
-            rows["alamat"] = rows["alamat"].map(casework.mask_address)
+            members["nama"] = members["nama"].map(casework.mask_name)
         if not (reveal and full_ids):
-            rows["no_kk"] = rows["no_kk"].map(casework.mask_id)
-            rows["nik_kepala"] = rows["nik_kepala"].map(casework.mask_id)
-        return rows
+            members["nik"] = members["nik"].map(casework.mask_id)
+        return FamilyDetail(
+            _mask_family(rows.drop(columns=["anggota", "bantuan"]), reveal=reveal, full_ids=full_ids),
+            members,
+            None if chosen is None else chosen["periode"],
+            receipts,
+        )
 
     def region_names(self) -> dict[str, str]:
         """Official names of the city, its kecamatan and kelurahan (public reference data)."""
