@@ -1,114 +1,148 @@
-"""CSV: UTF-8, UTF-8 with BOM or Windows-1252; `,` `;` tab or `|` delimiters.
+"""CSV: UTF-8, UTF-8 with BOM, Windows-1252 or UTF-16; `,` `;` tab or `|` delimiters.
 
-Lines are loaded by DuckDB one physical line per row (so line numbers are exact) and
-split in SQL; the few lines holding quotes are parsed with Python's csv module, which
-also joins a quoted value that spans lines.
+Reading happens in two steps. `plan_csv`, before the writer lock, finds the header row and
+delimiter in the head and checks the whole file (pipelines/csv_scan.py). `read_csv`, under the
+lock, loads one row per line into DuckDB (from a normalised copy when the file is not one row per
+line of UTF-8) and splits it in SQL; the rows holding quotes are parsed with Python's csv module.
+Row numbers (`_baris`) are rows as a spreadsheet numbers them: a cell with line breaks is one row.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
+from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from pipelines.contracts import Contract
+from pipelines.csv_scan import Head, Layout, read_head, scan, write_normalised
 from pipelines.filetype import FileRejected
+from pipelines.formatting import angka
 from pipelines.headers import RawTable, best_header, match_headers, require_columns
 from pipelines.mapping import Mapping
-from pipelines.settings import HEADER_SCAN_ROWS
+from pipelines.settings import HEADER_SCAN_ROWS, MAX_CSV_COLUMNS, MAX_CSV_ROW_BYTES
 
 DELIMITERS = (";", ",", "\t", "|")
 
 
-def decode_head(path: Path) -> tuple[str, str]:
-    with path.open("rb") as fh:
-        raw = fh.read(256 * 1024)
-    if raw.startswith(codecs.BOM_UTF8):
-        return raw[3:].decode("utf-8", errors="ignore"), "utf-8-sig"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sample is still UTF-8.
-        if exc.start >= len(raw) - 4:
-            return raw[: exc.start].decode("utf-8"), "utf-8"
-        return raw.decode("cp1252", errors="replace"), "cp1252"
+@dataclass(frozen=True)
+class CsvPlan:
+    path: Path
+    layout: Layout
+    delimiter: str
+    header_idx: int  # 0-based row of the header
+    headers: list[str]
+    found: dict[str, int]
 
 
-def _transcode(path: Path, target: Path) -> None:
-    """Windows-1252 to UTF-8; the five bytes cp1252 leaves undefined pass as Latin-1."""
-    decoder = codecs.getincrementaldecoder("cp1252")(errors="latin1fallback")
-    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
-        while chunk := src.read(16 * 1024 * 1024):
-            dst.write(decoder.decode(chunk))
-        dst.write(decoder.decode(b"", final=True))
+def head_rows(head: Head, delimiters: tuple[str, ...] = DELIMITERS) -> dict[str, list[list[str]]]:
+    """The first rows, split by each delimiter that can split them."""
+    lines = head.lines()
+    out = {}
+    for delim in delimiters:
+        rows: list[list[str]] = []
+        reader = csv.reader(lines, delimiter=delim)
+        try:
+            for row in islice(reader, HEADER_SCAN_ROWS + 1):
+                rows.append(row)
+        except csv.Error:  # a cell over the csv module's limit: the rows above it still tell the header
+            pass
+        if rows:
+            out[delim] = rows
+    if not out:
+        raise FileRejected(
+            f"Sel di {HEADER_SCAN_ROWS} baris pertama berisi lebih dari {angka(csv.field_size_limit())} karakter, "
+            'apa pun pemisah kolomnya. Periksa baris-baris awal (mungkin tanda kutip (") tidak ditutup) lalu unggah '
+            "lagi."
+        )
+    return out
 
 
-def _latin1_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
-    return err.object[err.start : err.end].decode("latin-1"), err.end
-
-
-codecs.register_error("latin1fallback", _latin1_fallback)
-
-
-def read_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, contract: Contract, mapping: Mapping | None, work_dir: Path
-) -> RawTable:
-    text, encoding = decode_head(path)
-    lines = text.splitlines()[: HEADER_SCAN_ROWS + 1]
-    best: tuple[int, int, dict[str, int], str, list[str]] = (-1, -1, {}, ",", [])
-    forced_delim = mapping.delimiter if mapping else None
-    for delim in (forced_delim,) if forced_delim else DELIMITERS:
-        rows = list(csv.reader(lines, delimiter=delim))
-        idx, found = best_header(rows, contract, mapping)
-        if len(found) > best[1]:
-            best = (idx, len(found), found, delim, rows[idx] if idx >= 0 else [])
-    header_idx, _, found, delim, headers = best
+def plan_csv(path: Path, contract: Contract, mapping: Mapping | None) -> CsvPlan:
+    """Header, delimiter and the whole-file check; FileRejected before any heavy work."""
+    head = read_head(path)
+    candidates = head_rows(head, (mapping.delimiter,) if mapping and mapping.delimiter else DELIMITERS)
+    # Rows are cut one cell past the column limit: enough to find a header, cheap whatever the width.
+    best: tuple[int, dict[str, int], str] = (-1, {}, next(iter(candidates)))
+    for delim, rows in candidates.items():
+        idx, found = best_header([r[: MAX_CSV_COLUMNS + 1] for r in rows], contract, mapping)
+        if len(found) > len(best[1]):
+            best = (idx, found, delim)
+    header_idx, found, delim = best
+    rows = candidates[delim]
     if mapping and mapping.header_row:
         header_idx = mapping.header_row - 1
-        rows = list(csv.reader(lines, delimiter=delim))
-        headers = rows[header_idx] if header_idx < len(rows) else []
-        found = match_headers(headers, contract, mapping)
+        found = (
+            match_headers(rows[header_idx][: MAX_CSV_COLUMNS + 1], contract, mapping) if header_idx < len(rows) else {}
+        )
+    headers = rows[header_idx] if 0 <= header_idx < len(rows) else []
+    widest = max((len(r) for rs in candidates.values() for r in rs), default=0)
+    width = len(headers) if found else widest
+    if width > MAX_CSV_COLUMNS:
+        raise FileRejected(
+            f"Berkas ini memiliki {angka(width)} kolom; batasnya {angka(MAX_CSV_COLUMNS)} kolom. Hapus kolom yang "
+            "tidak dipakai atau pecah berkasnya, lalu unggah lagi."
+        )
     if header_idx < 0 or not found:
         raise FileRejected(
             f"Baris judul kolom untuk {contract.label} tidak ditemukan pada {HEADER_SCAN_ROWS} baris pertama. "
             "Pastikan berkas berisi judul kolom seperti 'No KK', 'Nama Kepala Keluarga', 'Kelurahan'."
         )
     require_columns(found, contract, headers, "")
+    layout = scan(path, head, delim, headers)
+    return CsvPlan(path, layout, delim, header_idx, headers, found)
+
+
+def read_csv(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    contract: Contract,
+    mapping: Mapping | None,
+    work_dir: Path,
+    plan: CsvPlan | None = None,
+) -> RawTable:
+    plan = plan or plan_csv(path, contract, mapping)
     source = path
-    if encoding == "cp1252":
-        source = work_dir / "transcoded.csv"
-        _transcode(path, source)
-    _load_csv_lines(con, source, header_idx, delim, len(headers))
-    bad = _parse_quoted_lines(con, delim, len(headers), header_idx)
+    if not plan.layout.one_row_per_line:
+        source = work_dir / "baris.csv"
+        write_normalised(path, plan.layout, source)
+    _load_csv_lines(con, source, plan.header_idx, plan.delimiter, len(plan.headers))
+    bad = _parse_quoted_lines(con, plan.delimiter, len(plan.headers), plan.header_idx)
     con.execute("DROP TABLE src_lines")
     return RawTable(
-        headers=headers,
-        columns=found,
-        header_row=header_idx + 1,
+        headers=plan.headers,
+        columns=plan.found,
+        header_row=plan.header_idx + 1,
         file_type="csv",
-        encoding="Windows-1252" if encoding == "cp1252" else "UTF-8",
-        delimiter=delim,
+        encoding=plan.layout.label,
+        delimiter=plan.delimiter,
         bad_lines=bad,
-        unmapped_headers=[h for i, h in enumerate(headers) if i not in found.values() and str(h).strip()],
+        unmapped_headers=[h for i, h in enumerate(plan.headers) if i not in plan.found.values() and str(h).strip()],
     )
 
 
 def _load_csv_lines(con: duckdb.DuckDBPyConnection, path: Path, header_idx: int, delim: str, ncols: int) -> None:
-    # One physical line per row: a delimiter and quote that never occur in text files.
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE src_lines AS
-        SELECT line FROM read_csv(?, auto_detect = false, delim = '\x1f', quote = '', escape = '',
-                                  header = false, skip = ?, columns = {'line': 'VARCHAR'},
-                                  strict_mode = false, max_line_size = 4194304)
-        """,
-        [str(path), header_idx + 1],
-    )
-    # _baris: 1-based line number in the file; quoted lines are parsed in Python.
+    # One row per line, whole: the scan refused control bytes, so this delimiter never occurs.
+    try:
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE src_lines AS
+            SELECT line FROM read_csv(?, auto_detect = false, delim = '\x1f', quote = '', escape = '',
+                                      header = false, skip = ?, columns = {'line': 'VARCHAR'},
+                                      strict_mode = false, max_line_size = ?)
+            """,
+            # Windows-1252 letters take up to 3 bytes in the UTF-8 copy.
+            [str(path), header_idx + 1, 4 * MAX_CSV_ROW_BYTES],
+        )
+    except duckdb.InvalidInputException as exc:
+        raise FileRejected(
+            "Isi berkas CSV ini tidak dapat dibaca sebagai teks. Buka berkas di Excel, simpan sebagai "
+            "'CSV UTF-8 (Comma delimited)', lalu unggah lagi."
+        ) from exc
+    # _baris: 1-based row in the file; quoted rows are parsed in Python.
     cols = ", ".join(f"f[{i + 1}] AS c{i}" for i in range(ncols))
     con.execute(
         f"""
@@ -137,30 +171,13 @@ def _parse_quoted_lines(
         return []
     rows: list[tuple] = []
     bad: list[tuple[int, str, str]] = []
-    pending: tuple[int, str] | None = None
     for line_no, text in quoted:
-        if pending is not None:
-            start, acc = pending
-            # A continuation line must follow its start directly; otherwise the quote was never closed.
-            text_all = f"{acc}\n{text}" if line_no == start + acc.count("\n") + 1 else None
-            if text_all is None:
-                bad.append((start, 'Tanda kutip (") tidak ditutup', acc[:200]))
-                pending = None
-            else:
-                text = text_all
-                line_no = start
-                pending = None
-        if text.count('"') % 2 == 1:
-            pending = (line_no, text)
-            continue
         try:
-            fields = next(csv.reader(io.StringIO(text), delimiter=delim, strict=True))
+            fields = next(csv.reader([text], delimiter=delim, strict=True))
         except csv.Error:
             bad.append((line_no, 'Tanda kutip (") tidak sesuai aturan CSV', text[:200]))
             continue
         rows.append((line_no, len(fields), *(fields + [None] * ncols)[:ncols]))
-    if pending is not None:
-        bad.append((pending[0], 'Tanda kutip (") tidak ditutup sampai akhir berkas', pending[1][:200]))
     table = pa.table(
         {
             "_baris": pa.array([r[0] for r in rows], pa.int32()),
@@ -171,5 +188,4 @@ def _parse_quoted_lines(
     con.register("quoted_rows", table)
     con.execute("INSERT INTO src SELECT * FROM quoted_rows")
     con.unregister("quoted_rows")
-    # Lines swallowed into a multi-line value are not rows of their own.
     return bad

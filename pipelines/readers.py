@@ -2,7 +2,8 @@
 
 A reader finds the header row (below any title block), maps headers to a contract,
 and loads every data row into a DuckDB table `src` as text, with `_baris`: the row
-number an analyst sees when opening the file (the spreadsheet row, or the CSV line).
+number an analyst sees when opening the file in a spreadsheet (a CSV cell holding line
+breaks stays in one row).
 CSV: pipelines/csv_reader.py; Excel: pipelines/excel_reader.py; what is refused before
 reading: pipelines/filetype.py.
 """
@@ -14,13 +15,18 @@ from pathlib import Path
 import duckdb
 
 from pipelines.contracts import Contract
-from pipelines.csv_reader import read_csv
+from pipelines.csv_reader import CsvPlan, plan_csv, read_csv
 from pipelines.excel_reader import read_excel
 from pipelines.filetype import FileRejected, detect_file_type
 from pipelines.headers import RawTable
 from pipelines.mapping import Mapping
 
-__all__ = ["FileRejected", "RawTable", "detect_file_type", "read_any"]
+__all__ = ["FileRejected", "RawTable", "detect_file_type", "plan_read", "read_any"]
+
+
+def plan_read(path: Path, file_type: str, contract: Contract, mapping: Mapping | None) -> CsvPlan | None:
+    """What can be checked before the writer lock: a CSV's header and whole-file limits (FileRejected)."""
+    return plan_csv(path, contract, mapping) if file_type == "csv" else None
 
 
 def read_any(
@@ -31,8 +37,9 @@ def read_any(
     mapping: Mapping | None = None,
     sheet: str | None = None,
     work_dir: Path,
+    plan: CsvPlan | None = None,
 ) -> RawTable:
     kind = detect_file_type(path)
     if kind == "csv":
-        return read_csv(con, path, contract, mapping, work_dir)
+        return read_csv(con, path, contract, mapping, work_dir, plan)
     return read_excel(con, path, contract, mapping, sheet)

@@ -19,6 +19,14 @@ MAX_XLSX_UNCOMPRESSED_BYTES = 2_000 * 1024 * 1024
 MAX_XLSX_COMPRESSION_RATIO = 200
 # Rows scanned from the top of a sheet or CSV to find the header row.
 HEADER_SCAN_ROWS = 30
+# CSV limits, checked over the whole file before the writer lock is taken (pipelines/csv_scan.py).
+# The widest real export (a KoboToolbox survey with its repeat groups flattened) has a few hundred
+# columns; 30,000 columns in a 91 KB file once ran the reader out of memory.
+MAX_CSV_COLUMNS = 2_000
+# An address or a note is a few hundred characters; a longer cell is a broken quote or not data.
+MAX_CSV_CELL_CHARS = 64 * 1024
+# One row, quoted line breaks included; real family rows are under 1 KB.
+MAX_CSV_ROW_BYTES = 1024 * 1024
 # Suggestions offered for an unresolved region name.
 REGION_SUGGESTIONS = 3
 
