@@ -10,19 +10,19 @@ so the analyst picks the kind by hand (or writes a mapping file that says `sumbe
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from pipelines.cities import City
 from pipelines.contracts import AUTO, SOURCE_NAMES, Contract, contract_for
-from pipelines.csv_reader import DELIMITERS, decode_head
+from pipelines.csv_reader import head_rows as csv_head_rows
+from pipelines.csv_scan import read_head
 from pipelines.excel_reader import calamine_errors, head_rows, hidden_sheet_rejected, open_workbook, with_parents
 from pipelines.filetype import FileRejected, detect_file_type
 from pipelines.headers import best_header, missing_columns
 from pipelines.mapping import Mapping, MappingError
-from pipelines.settings import HEADER_SCAN_ROWS
+from pipelines.settings import MAX_CSV_COLUMNS
 
 __all__ = ["AUTO", "detect_source"]
 
@@ -40,9 +40,9 @@ def _head_blocks(path: Path, kind: str, sheet: str | None) -> tuple[Blocks, dict
     """(rows as text, raw rows) for each way the file's first rows can be read; and, for each hidden
     sheet of a workbook, how to read its first rows (only when no visible sheet will do)."""
     if kind == "csv":
-        text, _ = decode_head(path)
-        lines = text.splitlines()[: HEADER_SCAN_ROWS + 1]
-        return [(rows, rows) for rows in (list(csv.reader(lines, delimiter=d)) for d in DELIMITERS)], {}
+        # Rows cut one cell past the column limit: the ingest refuses a wider file, saying how wide.
+        cut = [[r[: MAX_CSV_COLUMNS + 1] for r in rows] for rows in csv_head_rows(read_head(path)).values()]
+        return [(rows, rows) for rows in cut], {}
     wb, names, hidden = open_workbook(path, sheet)
     blocks = [b for name in names for b in _sheet_blocks(wb, name)]
     return blocks, {name: partial(_sheet_blocks, wb, name) for name in hidden}
