@@ -239,3 +239,18 @@ def test_old_mac_line_ends_are_rows(settings, tmp_path):
     assert (report["rows_read"], report["rows_accepted"]) == (4, 4)
     got = read_staged(settings, report["upload_id"], "keluarga").set_index("_baris")
     assert got.loc[3, "alamat"] == "Jl. A Gg. B"
+
+
+def test_kind_recognition_reads_hostile_heads_as_the_ingest_does(settings, tmp_path):
+    big = write_text(tmp_path / "besar.csv", family_csv(tmp_path, 10, {5: '"' + "x" * 200_000 + '"'}))
+    out = run(settings, "ingest", "otomatis", str(big), "--period", "2025-Q4")
+    assert_refused_cleanly(settings, out, "Sel pada baris 6", "batasnya 65.536 karakter per sel")
+    wide = ",".join(ALAMAT_HEADER + ["x"] * 30_000) + "\n" + ",".join(keluarga_row(1) + ["Jl. A"] + [""] * 30_000)
+    out = run(
+        settings, "ingest", "otomatis", str(write_text(tmp_path / "lebar.csv", wide + "\n")), "--period", "2025-Q4"
+    )
+    assert_refused_cleanly(settings, out, "30.012 kolom", "batasnya 2.000 kolom")
+    utf16 = write_text(tmp_path / "unicode.csv", family_csv(tmp_path, 3), "utf-16-le", b"\xff\xfe")
+    out = run(settings, "ingest", "otomatis", str(utf16), "--period", "2025-Q4", "--json")
+    assert out.returncode == 0, out.stderr
+    assert (json.loads(out.stdout)["source"], json.loads(out.stdout)["rows_accepted"]) == ("keluarga", 3)
