@@ -1,22 +1,22 @@
 """The lurah's case work: masking of personal data and the follow-up record per family.
 
-Follow-ups are kept in their own append-only store (data/state/tindak_lanjut.jsonl),
-never by editing uploaded data, so they survive every re-upload and publish and show
-in later periods. They are keyed by the family's pseudonym (kk_hash), not its No KK.
+Follow-ups are appended to the transactional store (table tindak_lanjut; SQLite or PostgreSQL,
+see store.py), never written into uploaded data, so they survive every re-upload and publish and
+show in later periods. They are keyed by the family's pseudonym (kk_hash), not its No KK.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
-import os
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+import sqlalchemy as sa
 
+from pipelines import store
 from pipelines.formatting import angka, is_missing, rupiah, tanggal
 from pipelines.periods import period_label
 from pipelines.settings import Settings
@@ -92,8 +92,25 @@ class FollowUp:
     waktu: str
 
 
-def _path(settings: Settings):
+def _legacy_path(settings: Settings):
     return settings.state_dir / "tindak_lanjut.jsonl"
+
+
+def _import_legacy(settings: Settings) -> None:
+    """Follow-ups of an older release (data/state/tindak_lanjut.jsonl) move into the store once;
+    the file is kept beside it, renamed, as the record of what was moved."""
+    path = _legacy_path(settings)
+    if not path.exists():
+        return
+    try:
+        with store.transaction(settings) as conn:
+            rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            if rows:
+                conn.execute(sa.insert(store.tindak_lanjut), [{**r, "catatan": r.get("catatan") or ""} for r in rows])
+            # Renamed before the commit: a second process that read the file too fails here and rolls back.
+            path.rename(path.with_suffix(".jsonl.dipindahkan"))
+    except FileNotFoundError:
+        return
 
 
 def record(
@@ -109,34 +126,23 @@ def record(
     entry = FollowUp(
         kk_hash, periode, kode_kelurahan, status, note, user, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     )
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(_path(settings), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        os.write(fd, (json.dumps(asdict(entry), ensure_ascii=False) + "\n").encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    _import_legacy(settings)
+    with store.transaction(settings) as conn:
+        conn.execute(sa.insert(store.tindak_lanjut).values(**asdict(entry)))
     return entry
 
 
 def history(settings: Settings, *, kode_prefix: str | None = None) -> list[FollowUp]:
     """Every follow-up, oldest first, inside an area (a kelurahan or kecamatan code prefix)."""
-    path = _path(settings)
-    if not path.exists():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        item = FollowUp(**json.loads(line))
-        if (
-            kode_prefix is None
-            or item.kode_kelurahan == kode_prefix
-            or item.kode_kelurahan.startswith(kode_prefix + ".")
-        ):
-            out.append(item)
-    return out
+    _import_legacy(settings)
+    table = store.tindak_lanjut
+    query = sa.select(*[table.c[f.name] for f in fields(FollowUp)]).order_by(table.c.id)
+    if kode_prefix is not None:
+        query = query.where(
+            sa.or_(table.c.kode_kelurahan == kode_prefix, table.c.kode_kelurahan.startswith(kode_prefix + "."))
+        )
+    with store.connection(settings) as conn:
+        return [FollowUp(**row) for row in conn.execute(query).mappings()]
 
 
 def latest(settings: Settings, *, kode_prefix: str | None = None) -> dict[str, FollowUp]:

@@ -1,4 +1,5 @@
-"""The transactional store for records users change: accounts, login attempts, the audit anchor.
+"""The transactional store for records users change: accounts, login attempts, the audit anchor,
+the lurah's follow-ups on families.
 
 SQLite in the data directory by default; PostgreSQL when TKPKD_DATABASE_URL names one
 (`postgresql+psycopg://user:pass@host/db`), so several dashboard processes behind one
@@ -67,6 +68,20 @@ audit_adopsi = sa.Table(
     sa.Column("pada", sa.String(32), nullable=False),
     sa.Column("baris", sa.Integer, nullable=False),
     sa.Column("ukuran", sa.BigInteger, nullable=False),
+)
+
+# The lurah's follow-ups, appended and never edited; keyed by the family's pseudonym, not its No KK.
+tindak_lanjut = sa.Table(
+    "tindak_lanjut",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kk_hash", sa.String(32), nullable=False, index=True),
+    sa.Column("periode", sa.String(10), nullable=False),
+    sa.Column("kode_kelurahan", sa.String(20), nullable=False, index=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("catatan", sa.Text, nullable=False),
+    sa.Column("oleh", sa.String(40), nullable=False),
+    sa.Column("waktu", sa.String(32), nullable=False),
 )
 
 _init_lock = threading.Lock()

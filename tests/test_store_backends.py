@@ -100,3 +100,52 @@ def test_audit_anchor_in_the_store_catches_a_cut_log(store_settings):
     log.write_bytes(b"".join(line + b"\n" for line in lines[:-3]))
     check = audit.verify(store_settings)
     assert not check.intact and any("3 catatan hilang" in problem for problem in check.problems), check.problems
+
+
+def test_follow_ups_are_kept_in_the_store_and_read_per_area(store_settings):
+    from pipelines import casework
+
+    def note(kk, kelurahan, status):
+        return casework.record(
+            store_settings,
+            kk_hash=kk * 32,
+            periode="2025-Q4",
+            kode_kelurahan=kelurahan,
+            status=status,
+            catatan="Atap bocor",
+            user="lurah1",
+        )
+
+    first = note("a", "61.71.01.1006", "kunjungan")
+    note("b", "61.71.01.1001", "terverifikasi")
+    note("a", "61.71.01.1006", "dirujuk")
+    note("c", "61.71.010.1001", "pindah")  # a code that merely starts like 61.71.01
+    assert casework.history(store_settings, kode_prefix="61.71.01.1006")[0] == first
+    assert [f.status for f in casework.history(store_settings, kode_prefix="61.71.01")] == [
+        "kunjungan",
+        "terverifikasi",
+        "dirujuk",
+    ]
+    assert casework.latest(store_settings, kode_prefix="61.71.01")["a" * 32].status == "dirujuk"
+    assert not (store_settings.state_dir / "tindak_lanjut.jsonl").exists()
+
+
+def test_follow_ups_of_an_older_release_move_into_the_store_once(store_settings):
+    import json
+
+    from pipelines import casework
+
+    old = {
+        "kk_hash": "d" * 32,
+        "periode": "2025-Q3",
+        "kode_kelurahan": "61.71.01.1006",
+        "status": "kunjungan",
+        "catatan": "Catatan lama",
+        "oleh": "lurah1",
+        "waktu": "2025-09-01T02:00:00+00:00",
+    }
+    store_settings.state_dir.mkdir(parents=True, exist_ok=True)
+    (store_settings.state_dir / "tindak_lanjut.jsonl").write_text(json.dumps(old) + "\n", encoding="utf-8")
+    assert [f.catatan for f in casework.history(store_settings)] == ["Catatan lama"]
+    assert [f.catatan for f in casework.history(store_settings)] == ["Catatan lama"], "imported twice"
+    assert (store_settings.state_dir / "tindak_lanjut.jsonl.dipindahkan").exists()
