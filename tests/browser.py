@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# How long a browser test waits for a condition: generous, because a loaded 2-core machine (a
+# demo build beside the suite) can take a minute for a first page; a healthy run never waits it out.
+WAIT_MS = 120_000
 ARTEFACTS = ROOT / "tests" / "artefacts"
 CHROMIUM = "/usr/bin/chromium"
 # Chromium in a closed network: no background connections, no sandbox for root in CI.
@@ -96,13 +99,27 @@ def login(page, base: str, username: str, password: str, path: str = "") -> None
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk").click()
-    page.get_by_role("button", name="Keluar", exact=True).wait_for(timeout=30000)
+    page.get_by_role("button", name="Keluar", exact=True).wait_for(timeout=WAIT_MS)
 
 
-def wait_idle(page, timeout: int = 30000) -> None:
-    """Until Streamlit has finished running the script (its status widget is gone)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+IDLE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app && app.dataset.testConnectionState === 'CONNECTED'
+        && app.dataset.testScriptState === 'notRunning'
+        && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
+
+
+def wait_idle(page, timeout: int = WAIT_MS) -> None:
+    """Until Streamlit is connected and not running the script. Right after a click the app may not
+    have started the rerun yet, so a test then waits for what the rerun shows (`wait_for_text`)."""
+    page.wait_for_function(IDLE, timeout=timeout)
+
+
+def wait_for_text(page, text: str, timeout: int = WAIT_MS) -> None:
+    """Until `text` is on the page and the script run that wrote it has finished."""
+    page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
+    wait_idle(page, timeout)
 
 
 def shot(page, name: str) -> Path:

@@ -6,11 +6,12 @@ import os
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pipelines.publish import publish
 from pipelines.settings import Settings
 from tests.apptest import PASSWORD, create_users
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, Server, login, require_chromium, shot, wait_idle
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, Server, login, require_chromium, shot, wait_idle
 from tests.conftest import make_small_city
 from ui.nav import PAGES
 
@@ -43,6 +44,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="id-ID")
+    context.set_default_timeout(WAIT_MS)
     pg = context.new_page()
     yield pg
     context.close()
@@ -51,7 +53,7 @@ def page(browser):
 @pytest.mark.parametrize("path", ["", *PAGES])
 def test_every_page_url_without_login_shows_only_the_login(server, page, path):
     page.goto(f"{server.url}/{path}")
-    page.get_by_label("Nama pengguna").wait_for(timeout=30000)
+    page.get_by_label("Nama pengguna").wait_for(timeout=WAIT_MS)
     wait_idle(page)
     body = page.inner_text("body")
     assert "Kata sandi" in body
@@ -61,8 +63,10 @@ def test_every_page_url_without_login_shows_only_the_login(server, page, path):
 
 def test_overview_shows_headline_figures(server, page):
     login(page, server.url, "pimpinan", PASSWORD)
+    # Cards are drawn after the summary box: wait for the ones the test reads, however loaded the machine.
+    for label in ("Keluarga desil 1-4", "Keluarga fakir miskin"):
+        page.locator('[data-testid="stMetricLabel"]', has_text=label).first.wait_for(timeout=WAIT_MS)
     wait_idle(page)
-    page.get_by_text("Apa yang berubah").wait_for()
     metrics = page.locator('[data-testid="stMetric"]')
     found = {}
     for i in range(metrics.count()):
@@ -72,21 +76,34 @@ def test_overview_shows_headline_figures(server, page):
     shot(page, "ringkasan")
 
 
-def _map_state(page) -> dict:
-    return page.evaluate(
-        """() => {
-            const gd = document.querySelector('.js-plotly-plot');
-            const map = gd._fullLayout.map._subplot.map;
-            // Each drawn polygon is a feature in one of the map's sources (one per legend class),
-            // repeated across internal tiles; its centroid property identifies it.
-            const seen = new Set();
-            for (const source of Object.keys(map.getStyle().sources)) {
-                for (const f of map.querySourceFeatures(source)) seen.add(JSON.stringify(f.properties.ct));
-            }
-            return {loaded: map.loaded(), rendered: seen.size,
-                    locations: gd.data.flatMap(t => t.locations || []).length};
-        }"""
-    )
+MAP_STATE = """() => {
+    const gd = document.querySelector('.js-plotly-plot');
+    const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot.map;
+    const style = map && map.getStyle();
+    if (!style || !style.sources) return {loaded: false, rendered: 0, locations: 0};
+    // Each drawn polygon is a feature in one of the map's sources (one per legend class),
+    // repeated across internal tiles; its centroid property identifies it.
+    const seen = new Set();
+    for (const source of Object.keys(style.sources)) {
+        for (const f of map.querySourceFeatures(source)) seen.add(JSON.stringify(f.properties.ct));
+    }
+    return {loaded: map.loaded() && map.areTilesLoaded(), rendered: seen.size,
+            locations: gd.data.flatMap(t => t.locations || []).length};
+}"""
+
+
+def _map_state(page, areas: int) -> dict:
+    """The map's state at the moment it had loaded and drawn `areas` polygons (or what it drew when
+    the wait ran out): on a loaded machine the sources fill in one by one after it first reports
+    loaded, and a later redraw makes it report not-loaded again for a moment."""
+    try:
+        ready = page.wait_for_function(
+            f"() => {{ const s = ({MAP_STATE})(); return s.loaded && s.rendered >= {areas} ? s : false; }}",
+            timeout=WAIT_MS,
+        )
+        return ready.json_value()
+    except PlaywrightTimeout:
+        return page.evaluate(MAP_STATE)
 
 
 def test_map_draws_all_29_kelurahan_offline(server, page):
@@ -94,13 +111,8 @@ def test_map_draws_all_29_kelurahan_offline(server, page):
     page.on("request", lambda r: requests.append(r.url))
     login(page, server.url, "pimpinan", PASSWORD, "peta")
     wait_idle(page)
-    page.wait_for_function(
-        "() => document.querySelector('.js-plotly-plot') && document.querySelector('.js-plotly-plot')._fullLayout.map",
-        timeout=30000,
-    )
-    page.wait_for_timeout(1500)
-    state = _map_state(page)
-    assert state["loaded"] and state["locations"] == 29 and state["rendered"] == 29
+    state = _map_state(page, 29)
+    assert state["loaded"] and state["locations"] == 29 and state["rendered"] == 29, state
     outside = [u for u in requests if not u.startswith((server.url, "data:", f"blob:{server.url}"))]
     assert outside == [], f"the page reached the network: {outside[:3]}"
     shot(page, "peta")
@@ -111,9 +123,13 @@ def test_clicking_a_kelurahan_drills_into_it(server, page):
     wait_idle(page)
     page.wait_for_function(
         "() => document.querySelector('.js-plotly-plot') && document.querySelector('.js-plotly-plot')._fullLayout.map",
-        timeout=30000,
+        timeout=WAIT_MS,
     )
-    page.wait_for_timeout(1500)
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.js-plotly-plot')._fullLayout.map._subplot.map;"
+        " return m.loaded() && m.areTilesLoaded(); }",
+        timeout=WAIT_MS,
+    )
     # Sungaijawi Dalam's label point (published with the shapes), projected to screen pixels by the map.
     xy = page.evaluate(
         """() => {
@@ -124,8 +140,17 @@ def test_clicking_a_kelurahan_drills_into_it(server, page):
             return [box.left + p.x, box.top + p.y];
         }"""
     )
-    page.mouse.click(*xy)
-    page.wait_for_url(re.compile(r"wilayah=61\.71\.03\.1002"), timeout=30000)
+    # A click that lands while the map is still wiring its handlers does nothing: click again until
+    # the URL names the kelurahan (each try waits for that condition, never a fixed time).
+    target = re.compile(r"wilayah=61\.71\.03\.1002")
+    for _ in range(6):
+        page.mouse.click(*xy)
+        try:
+            page.wait_for_url(target, timeout=WAIT_MS // 6)
+            break
+        except PlaywrightTimeout:
+            continue
+    page.wait_for_url(target, timeout=1000)
     wait_idle(page)
     page.get_by_text("Kelurahan Sungaijawi Dalam", exact=False).first.wait_for()
     shot(page, "peta_kelurahan")
@@ -158,6 +183,7 @@ def test_what_an_outsider_holding_a_download_url_gets(server, browser):
     once taken, so the file lives for seconds; the README's deployment notes close that window with a
     reverse proxy that requires the user's login on every path, /media included."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     login(page, server.url, "lurah", PASSWORD, "sasaran")
     wait_idle(page)

@@ -8,7 +8,7 @@ import pytest
 
 from pipelines.settings import Settings
 from tests.apptest import PASSWORD, create_users
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, Server, login, require_chromium, shot, wait_idle
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, Server, login, require_chromium, shot, wait_idle
 from tests.test_evaluation import make_programme_city
 
 pytestmark = pytest.mark.browser
@@ -35,17 +35,18 @@ def test_evaluation_page_draws_the_quadrants_and_answers(server):
         page = browser.new_page(viewport={"width": 1440, "height": 2200}, locale="id-ID")
         login(page, server.url, "pimpinan", PASSWORD, "evaluasi")
         wait_idle(page)
-        page.get_by_text("Jawaban singkat untuk rapat").wait_for(timeout=30000)
-        page.locator(".js-plotly-plot").first.wait_for(timeout=30000)
-        page.wait_for_timeout(1000)
+        page.get_by_text("Jawaban singkat untuk rapat").wait_for(timeout=WAIT_MS)
+        page.wait_for_function("() => document.querySelector('.js-plotly-plot')?.data?.length > 0", timeout=WAIT_MS)
         body = page.inner_text("body")
-        assert "Output tinggi, dampak rendah" in body and "Output tinggi, dampak tinggi" in body
+        assert "Keluaran rendah, dampak tinggi" in body and "Keluaran tinggi, dampak rendah" in body
         assert "Rp25,0 juta" in body
-        points = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => [t.name, t.text])")
-        assert ["Output tinggi, dampak rendah", ["SOS"]] in points
+        rows = page.evaluate(
+            "() => document.querySelector('.js-plotly-plot').data.filter(t => t.name).map(t => [t.name, t.y])"
+        )
+        assert ["Keluaran tinggi, dampak rendah", ["Sosialisasi Kewirausahaan (SOS)"]] in rows
         shot(page, "evaluasi")
         page.get_by_role("tab", name="Ketepatan sasaran").click()
-        page.get_by_text("Siapa yang terlewat").wait_for(timeout=30000)
-        page.wait_for_timeout(1000)
+        page.get_by_text("Siapa yang terlewat").wait_for(timeout=WAIT_MS)
+        page.locator('[role="tabpanel"]:visible .js-plotly-plot').first.wait_for(timeout=WAIT_MS)
         shot(page, "evaluasi_sasaran")
         browser.close()

@@ -10,7 +10,7 @@ import pytest
 from pipelines.publish import publish
 from pipelines.settings import Settings
 from tests.apptest import PASSWORD, create_users
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, Server, require_chromium, shot, wait_idle
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, Server, require_chromium, shot, wait_idle
 from tests.conftest import make_small_city
 from tests.test_sasaran import HEAD_MASKED, add_members
 
@@ -63,12 +63,12 @@ def open_as_lurah(browser, server, device: dict, path: str):
 
 
 def wait_sidebar(page, collapsed: bool) -> None:
-    page.wait_for_function(SIDEBAR_IS, arg="true" if collapsed else "false", timeout=30000)
+    page.wait_for_function(SIDEBAR_IS, arg="true" if collapsed else "false", timeout=WAIT_MS)
 
 
 def test_phone_sidebar_stays_out_of_the_way_after_login_and_navigation(browser, server):
     page = open_as_lurah(browser, server, PHONE, "sasaran")
-    page.get_by_role("heading", name="Keluarga sasaran").wait_for(timeout=30000)
+    page.get_by_role("heading", name="Keluarga sasaran").wait_for(timeout=WAIT_MS)
     wait_idle(page)
     wait_sidebar(page, collapsed=True)
     assert page.get_by_test_id("stSidebar").bounding_box()["x"] < 0, "the sidebar is off the screen"
@@ -76,7 +76,7 @@ def test_phone_sidebar_stays_out_of_the_way_after_login_and_navigation(browser, 
     page.get_by_test_id("stExpandSidebarButton").click()
     wait_sidebar(page, collapsed=False)
     page.get_by_role("link", name="Ringkasan").click()
-    page.get_by_role("heading", name="Ringkasan").wait_for(timeout=30000)
+    page.get_by_role("heading", name="Ringkasan").wait_for(timeout=WAIT_MS)
     wait_idle(page)
     wait_sidebar(page, collapsed=True)
     shot(page, "ringkasan_ponsel_setelah_pindah")
@@ -85,11 +85,11 @@ def test_phone_sidebar_stays_out_of_the_way_after_login_and_navigation(browser, 
 
 def test_desktop_sidebar_stays_open(browser, server):
     page = open_as_lurah(browser, server, DESKTOP, "sasaran")
-    page.get_by_role("heading", name="Keluarga sasaran").wait_for(timeout=30000)
+    page.get_by_role("heading", name="Keluarga sasaran").wait_for(timeout=WAIT_MS)
     wait_idle(page)
     wait_sidebar(page, collapsed=False)
     page.get_by_role("link", name="Ringkasan").click()
-    page.get_by_role("heading", name="Ringkasan").wait_for(timeout=30000)
+    page.get_by_role("heading", name="Ringkasan").wait_for(timeout=WAIT_MS)
     wait_idle(page)
     wait_sidebar(page, collapsed=False)
     page.context.close()
@@ -98,13 +98,13 @@ def test_desktop_sidebar_stays_open(browser, server):
 @pytest.mark.parametrize("device", [DESKTOP, PHONE], ids=["desktop", "ponsel"])
 def test_lurah_clicks_a_family_and_saves_a_follow_up(browser, server, device):
     page = open_as_lurah(browser, server, device, "sasaran")
-    page.get_by_role("heading", name="Keluarga sasaran").wait_for(timeout=30000)
+    page.get_by_role("heading", name="Keluarga sasaran").wait_for(timeout=WAIT_MS)
     wait_idle(page)
     grid = page.get_by_test_id("stDataFrame").first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)  # the first row's selection box
-    page.get_by_text("Catat tindak lanjut untuk keluarga ini").wait_for(timeout=30000)
+    page.get_by_text("Catat tindak lanjut untuk keluarga ini").wait_for(timeout=WAIT_MS)
     wait_idle(page)
     assert page.get_by_role("heading", name=HEAD_MASKED).count() == 1
     page.get_by_role("tab", name="Anggota (3)").wait_for()
@@ -117,7 +117,7 @@ def test_lurah_clicks_a_family_and_saves_a_follow_up(browser, server, device):
     page.get_by_label("Catatan").fill("Atap bocor, cek bersama RT")
     page.get_by_role("button", name="Simpan tindak lanjut").click()
     done = page.get_by_text(f"Tindak lanjut untuk {HEAD_MASKED} (RW 001 / RT 002) tersimpan: Perlu kunjungan rumah")
-    done.wait_for(timeout=30000)
+    done.wait_for(timeout=WAIT_MS)
     wait_idle(page)
     # The same family stays open, one follow-up more, and the confirmation stays until the next action.
     page.get_by_role("tab", name=f"Tindak lanjut ({before + 1})").click()
