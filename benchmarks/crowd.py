@@ -1,0 +1,508 @@
+"""Crowd benchmark: a meeting room opening the dashboard at once.
+
+    python benchmarks/crowd.py                        # 20 sessions against one server process
+    python benchmarks/crowd.py --sessions 10 --runs 3
+    python benchmarks/crowd.py --servers 2            # sessions spread over two server processes
+
+It starts the dashboard (`streamlit run dashboard.py`, headless, on a free 86xx port) on the demo
+lake of benchmarks/views.py (built once under benchmarks/out/), creates accounts of mixed roles
+(per ten sessions: 1 pimpinan, 2 analis, 3 camat, 4 lurah, each with an area of their own where
+the role has one), then:
+
+1. the yardstick: one lone session per role, one after another, on a fresh server;
+2. the crowd: N sessions at once on a fresh server (cold caches, as at the start of a rakor).
+
+Each session opens the login page, logs in, waits for its first page (Ringkasan), then opens Peta,
+Tren and Evaluasi program (Keluarga sasaran instead of Evaluasi for a lurah) from the sidebar. A page
+counts as loaded when its title is shown and Streamlit reports the script run finished (connected,
+not running, no status widget), the condition the browser tests wait for. Drawing the map and charts
+in the browser is not counted: in a meeting every participant's own laptop does that.
+
+Printed: sessions that saw the login form and their first page, first-page time and page-load time
+(median and 90th percentile), the server's peak memory (RSS of the server processes and their
+children), each beside the yardstick and the ratio. Targets (2 cores), PASS/FAIL: every session
+sees its first page, page-load p90 under 5 s, server memory under 1.5 GB. Nothing is asserted.
+
+The clients run here too, so they take CPU from the server: one Chromium with a browser context per
+session (isolated cookies, one renderer per page), driven from one asyncio loop. The script prints
+the CPU the clients took beside the server's; with 20 sessions the clients used about as much CPU as
+the server (see README, "Rapat dengan banyak peserta"), so the figures are upper bounds for a room
+where every participant brings their own laptop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import math
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+
+from benchmarks.views import OUT, build_lake  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, IDLE  # noqa: E402
+
+PASSWORD = "Rahasia12345"
+# Per ten sessions: one chair, two analysts, three camat, four lurah.
+MIX = ("pimpinan", "analis", "camat", "lurah", "camat", "lurah", "lurah", "camat", "lurah", "analis")
+# Sidebar link and the start of the page's title, after the first page (Ringkasan).
+NEXT_PAGES = {
+    "pimpinan": ("Peta", "Tren", "Evaluasi program"),
+    "analis": ("Peta", "Tren", "Evaluasi program"),
+    "camat": ("Peta", "Tren", "Evaluasi program"),
+    "lurah": ("Peta", "Tren", "Keluarga sasaran"),
+}
+PORTS = range(8600, 8700)
+# A projector's screen.
+VIEWPORT = {"width": 1280, "height": 720}
+FINISHED = ForwardMsg.FINISHED_SUCCESSFULLY
+TARGET_P90_S = 5.0
+TARGET_RSS_BYTES = 1.5 * 1024**3
+
+
+def free_port(taken: set[int]) -> int:
+    for port in PORTS:
+        if port in taken:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 8600-8699")
+
+
+def ensure_accounts(data: Path, count: int) -> list[tuple[str, str]]:
+    """(username, role) for `count` sessions; accounts are created once, each with an area of its own."""
+    from pipelines import accounts
+    from pipelines.cities import get_city
+    from pipelines.settings import Settings
+
+    settings = Settings(data, None, "1GB", 2)
+    regions = get_city("61.71").regions()
+    areas = {
+        level: sorted(regions.loc[regions["level"] == level, "kode_kemendagri"]) for level in ("kecamatan", "kelurahan")
+    }
+    existing = accounts.load(settings)
+    users, seen = [], {role: 0 for role in set(MIX)}
+    for i in range(count):
+        role = MIX[i % len(MIX)]
+        n = seen[role]
+        seen[role] += 1
+        username = f"rapat-{role}-{n + 1:02d}"
+        level = accounts.ROLES[role].area_level
+        if username not in existing:
+            accounts.create(
+                settings,
+                username=username,
+                nama=f"Peserta rapat {i + 1}",
+                peran=role,
+                wilayah=areas[level][n % len(areas[level])] if level else None,
+                password=PASSWORD,
+                city_code="61.71",
+            )
+        users.append((username, role))
+    return users
+
+
+def _ppids() -> dict[int, int]:
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    return parents
+
+
+def process_tree(root: int) -> list[int]:
+    """The process and all its descendants (from /proc; no psutil needed)."""
+    children: dict[int, list[int]] = {}
+    for pid, ppid in _ppids().items():
+        children.setdefault(ppid, []).append(pid)
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo += children.get(pid, [])
+    return tree
+
+
+def rss_bytes(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                total += next((int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:")), 0)
+        except OSError:
+            continue
+    return total
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of the processes, their reaped children included."""
+    ticks = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ticks += sum(int(v) for v in fields[11:15])
+        except (OSError, IndexError, ValueError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+class Servers:
+    """`count` dashboard processes on the same lake, each on its own 86xx port."""
+
+    def __init__(self, data: Path, count: int, log_name: str) -> None:
+        env = {**os.environ, "TKPKD_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
+        self.procs: list[subprocess.Popen] = []
+        self.urls: list[str] = []
+        self.logs = []
+        taken: set[int] = set()
+        for i in range(count):
+            port = free_port(taken)
+            taken.add(port)
+            log = open(OUT / f"{log_name}-{i + 1}.log", "w")  # noqa: SIM115 - closed in stop()
+            self.logs.append(log)
+            self.procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port)]
+                    + ["--server.address", "127.0.0.1", "--server.headless", "true"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+            self.urls.append(f"http://127.0.0.1:{port}")
+        for url in self.urls:
+            self._wait_healthy(url)
+        self.peak_rss = 0
+        self._sampling = False
+
+    def _wait_healthy(self, url: str) -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"server at {url} did not start")
+
+    def pids(self) -> list[int]:
+        return [pid for proc in self.procs for pid in process_tree(proc.pid)]
+
+    def rss(self) -> int:
+        return rss_bytes(self.pids())
+
+    def cpu(self) -> float:
+        return cpu_seconds(self.pids())
+
+    def sample_memory(self, every_s: float = 0.25) -> None:
+        """Record the peak RSS in a background thread until `stop_sampling`."""
+        self._sampling = True
+
+        def loop() -> None:
+            while self._sampling:
+                self.peak_rss = max(self.peak_rss, self.rss())
+                time.sleep(every_s)
+
+        self._sampler = threading.Thread(target=loop, daemon=True)
+        self._sampler.start()
+
+    def stop_sampling(self) -> None:
+        self._sampling = False
+        self._sampler.join()
+        self.peak_rss = max(self.peak_rss, self.rss())
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for log in self.logs:
+            log.close()
+
+
+@dataclass
+class Session:
+    username: str
+    role: str
+    form_s: float | None = None  # login form visible, from opening the URL
+    first_s: float | None = None  # first page shown, from opening the URL
+    first_wire_s: float | None = None  # login sent until the first page's run finished, on the wire
+    loads: list[tuple[str, float, float]] = field(default_factory=list)  # page, in the browser, on the wire
+    error: str | None = None
+
+
+class Wire:
+    """Times of the session's websocket frames, taken by Chromium's network stack (CDP), whose clock
+    is this process's time.monotonic(): when a run was asked for and when a run finished."""
+
+    def __init__(self) -> None:
+        self.asked: list[float] = []
+        self.finished: list[float] = []
+
+    def sent(self, event: dict) -> None:
+        frame = event["response"]
+        if frame["opcode"] == 2:
+            msg = BackMsg.FromString(base64.b64decode(frame["payloadData"]))
+            if msg.WhichOneof("type") == "rerun_script":
+                self.asked.append(event["timestamp"])
+
+    def received(self, event: dict) -> None:
+        frame = event["response"]
+        # script_finished is a frame of a few bytes; pages and figures are not parsed.
+        if frame["opcode"] == 2 and len(frame["payloadData"]) < 64:
+            msg = ForwardMsg.FromString(base64.b64decode(frame["payloadData"]))
+            if msg.WhichOneof("type") == "script_finished" and msg.script_finished == FINISHED:
+                self.finished.append(event["timestamp"])
+
+    async def run_time(self, since: float, timeout_s: float) -> float:
+        """From the first run asked for after `since` to the end of the first run after it that
+        finished (a login's first run ends early, for the rerun into the page)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            asked = next((t for t in self.asked if t >= since), None)
+            done = next((t for t in self.finished if asked is not None and t >= asked), None)
+            if done is not None:
+                return done - asked
+            await asyncio.sleep(0.05)
+        raise TimeoutError("no finished run seen on the websocket")
+
+
+async def _loaded(page, title: str, timeout_ms: int) -> None:
+    await page.locator("h1", has_text=re.compile(r"^\s*" + re.escape(title))).first.wait_for(timeout=timeout_ms)
+    await page.wait_for_function(IDLE, timeout=timeout_ms, polling=50)
+
+
+async def run_session(browser, url: str, session: Session, timeout_ms: int) -> Session:
+    context = await browser.new_context(viewport=VIEWPORT)
+    page = await context.new_page()
+    wire = Wire()
+    cdp = await context.new_cdp_session(page)
+    cdp.on("Network.webSocketFrameSent", wire.sent)
+    cdp.on("Network.webSocketFrameReceived", wire.received)
+    await cdp.send("Network.enable")
+    step = "membuka halaman masuk"
+    try:
+        t0 = time.monotonic()
+        await page.goto(url, timeout=timeout_ms)
+        await page.get_by_label("Nama pengguna").wait_for(timeout=timeout_ms)
+        session.form_s = time.monotonic() - t0
+        step = "masuk"
+        await page.get_by_label("Nama pengguna").fill(session.username)
+        await page.get_by_label("Kata sandi").fill(PASSWORD)
+        t1 = time.monotonic()
+        await page.get_by_role("button", name="Masuk").click()
+        await _loaded(page, "Ringkasan", timeout_ms)
+        session.first_s = time.monotonic() - t0
+        session.first_wire_s = await wire.run_time(t1, timeout_ms / 1000)
+        for title in NEXT_PAGES[session.role]:
+            step = title
+            t1 = time.monotonic()
+            await page.get_by_role("link", name=title).click()
+            await _loaded(page, title, timeout_ms)
+            session.loads.append((title, time.monotonic() - t1, await wire.run_time(t1, timeout_ms / 1000)))
+    except Exception as exc:  # a session that fails is counted and named, the others go on
+        session.error = f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
+    finally:
+        await context.close()
+    return session
+
+
+def client_cpu(servers: list[int]) -> float:
+    """CPU of this process and its descendants other than the servers: the driver and Chromium."""
+    theirs = {pid for root in servers for pid in process_tree(root)}
+    return cpu_seconds([pid for pid in process_tree(os.getpid()) if pid not in theirs])
+
+
+async def run_sessions(dashboards: Servers, users: list[tuple[str, str]], *, together: bool, timeout_ms: int):
+    """The sessions at once (`together`) or one after another; returns them and the clients' CPU seconds."""
+    from playwright.async_api import async_playwright
+
+    urls, servers = dashboards.urls, [proc.pid for proc in dashboards.procs]
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        clients_before = client_cpu(servers)
+        sessions = [Session(u, r) for u, r in users]
+        if together:
+            await asyncio.gather(
+                *(run_session(browser, urls[i % len(urls)], s, timeout_ms) for i, s in enumerate(sessions))
+            )
+        else:
+            for s in sessions:
+                await run_session(browser, urls[0], s, timeout_ms)
+        clients = client_cpu(servers) - clients_before
+        await browser.close()
+    return sessions, clients
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0-100); NaN for no values."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+@dataclass
+class Figures:
+    sessions: int
+    saw_form: int
+    saw_first: int
+    # Median and 90th percentile, seconds: in the browser here, and the server's answer on the wire.
+    first: tuple[float, float]
+    first_wire: tuple[float, float]
+    load: tuple[float, float]
+    load_wire: tuple[float, float]
+    peak_rss: int
+    wall_s: float
+    server_cpu_s: float
+    client_cpu_s: float
+    errors: list[str]
+
+
+def spread(values: list[float]) -> tuple[float, float]:
+    return (statistics.median(values) if values else math.nan, percentile(values, 90))
+
+
+def phase(data: Path, users, *, servers: int, together: bool, timeout_ms: int, name: str) -> Figures:
+    dashboards = Servers(data, servers, name)
+    try:
+        dashboards.sample_memory()
+        cpu0, t0 = dashboards.cpu(), time.perf_counter()
+        sessions, client_cpu_s = asyncio.run(run_sessions(dashboards, users, together=together, timeout_ms=timeout_ms))
+        wall, server_cpu = time.perf_counter() - t0, dashboards.cpu() - cpu0
+        dashboards.stop_sampling()
+    finally:
+        dashboards.stop()
+    return Figures(
+        sessions=len(sessions),
+        saw_form=sum(s.form_s is not None for s in sessions),
+        saw_first=sum(s.first_s is not None for s in sessions),
+        first=spread([s.first_s for s in sessions if s.first_s is not None]),
+        first_wire=spread([s.first_wire_s for s in sessions if s.first_wire_s is not None]),
+        load=spread([browser for s in sessions for _, browser, _ in s.loads]),
+        load_wire=spread([wire for s in sessions for _, _, wire in s.loads]),
+        peak_rss=dashboards.peak_rss,
+        wall_s=wall,
+        server_cpu_s=server_cpu,
+        client_cpu_s=client_cpu_s,
+        errors=[f"{s.username}: {s.error}" for s in sessions if s.error],
+    )
+
+
+def median_of(runs: list[Figures], attr: str, index: int | None = None) -> float:
+    values = [getattr(r, attr) if index is None else getattr(r, attr)[index] for r in runs]
+    return statistics.median(values)
+
+
+def line(label: str, crowd: float, lone: float, unit: str = "s") -> str:
+    ratio = crowd / lone if lone else math.nan
+    return f"  {label:<46} {crowd:7.2f} {unit}   sendiri {lone:6.2f} {unit}   x{ratio:.1f}"
+
+
+def report(runs: list[Figures], lone: Figures) -> None:
+    gb = 1024**3
+    for i, r in enumerate(runs, 1):
+        print(
+            f"  jalan {i}: halaman pertama {r.saw_first}/{r.sessions}; muat halaman median/p90 "
+            f"{r.load[0]:.2f}/{r.load[1]:.2f} s di peramban, {r.load_wire[0]:.2f}/{r.load_wire[1]:.2f} s jawaban "
+            f"server; memori {r.peak_rss / gb:.2f} GB; CPU server {r.server_cpu_s:.0f} s, klien {r.client_cpu_s:.0f} s "
+            f"dalam {r.wall_s:.0f} s"
+        )
+        for error in r.errors:
+            print(f"    gagal: {error}")
+    n, sessions = len(runs), runs[0].sessions
+    print(f"\nMedian dari {n} kali jalan, dibanding satu sesi sendirian (tolok ukur, satu per peran, server dingin):")
+    print(f"  sesi melihat form masuk      {min(r.saw_form for r in runs)}/{sessions} (terendah dari {n} jalan)")
+    saw_first = min(r.saw_first for r in runs)
+    print(f"  sesi melihat halaman pertama {saw_first}/{sessions} (terendah dari {n} jalan)")
+    rows = [
+        ("halaman pertama di peramban", "first"),
+        ("masuk -> halaman pertama, jawaban server", "first_wire"),
+        ("muat halaman di peramban", "load"),
+        ("muat halaman, jawaban server", "load_wire"),
+    ]
+    for label, attr in rows:
+        for index, which in ((0, "median"), (1, "p90")):
+            print(line(f"{label}, {which}", median_of(runs, attr, index), getattr(lone, attr)[index]))
+    rss = median_of(runs, "peak_rss")
+    print(line("memori server puncak", rss / gb, lone.peak_rss / gb, "GB"))
+    print(
+        f"  CPU selama rombongan: server {median_of(runs, 'server_cpu_s'):.0f} s, klien (Chromium dan pengendalinya) "
+        f"{median_of(runs, 'client_cpu_s'):.0f} s, dalam {median_of(runs, 'wall_s'):.0f} s pada {os.cpu_count()} inti"
+    )
+    p90, p90_wire = median_of(runs, "load", 1), median_of(runs, "load_wire", 1)
+    print("\nSasaran:")
+    print(f"  [{'PASS' if saw_first == sessions else 'FAIL'}] setiap sesi melihat halaman pertamanya")
+    for label, value in (("jawaban server", p90_wire), ("di peramban, klien di mesin yang sama", p90)):
+        verdict = "PASS" if value < TARGET_P90_S else "FAIL"
+        print(f"  [{verdict}] muat halaman p90 < {TARGET_P90_S:.0f} s, {label} ({value:.2f} s)")
+    print(f"  [{'PASS' if rss < TARGET_RSS_BYTES else 'FAIL'}] memori server < 1,5 GB ({rss / gb:.2f} GB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20, help="sesi serentak (bawaan 20)")
+    parser.add_argument("--runs", type=int, default=1, help="berapa kali rombongan diulang (median dicetak)")
+    parser.add_argument("--servers", type=int, default=1, help="proses server; sesi dibagi bergiliran (lengket)")
+    parser.add_argument("--timeout", type=float, default=180, help="batas tunggu tiap langkah, detik")
+    args = parser.parse_args()
+    timeout_ms = int(args.timeout * 1000)
+    data = build_lake("demo")
+    users = ensure_accounts(data, args.sessions)
+    print(
+        f"Mesin: {os.cpu_count()} inti, beban rata-rata {os.getloadavg()[0]:.1f}. {args.sessions} sesi serentak, "
+        f"{args.servers} proses server, {args.runs} kali jalan.",
+        flush=True,
+    )
+    roles = [role for role in dict.fromkeys(MIX) if any(r == role for _, r in users)]
+    lone_users = [next(u for u in users if u[1] == role) for role in roles]
+    lone = phase(data, lone_users, servers=1, together=False, timeout_ms=timeout_ms, name="crowd-sendiri")
+    print(
+        f"Tolok ukur (satu sesi per peran, berurutan): muat halaman median {lone.load[0]:.2f} s di peramban, "
+        f"{lone.load_wire[0]:.2f} s jawaban server",
+        flush=True,
+    )
+    for error in lone.errors:
+        print(f"  gagal: {error}")
+    runs = []
+    for i in range(args.runs):
+        runs.append(
+            phase(data, users, servers=args.servers, together=True, timeout_ms=timeout_ms, name=f"crowd-{i + 1}")
+        )
+        print(f"Jalan {i + 1} selesai.", flush=True)
+    print()
+    report(runs, lone)
+
+
+if __name__ == "__main__":
+    main()
