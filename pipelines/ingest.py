@@ -3,7 +3,8 @@
 Nothing here publishes. An upload ends in `data/staging/<id>/` with the accepted rows
 (`data.parquet`), the rejects (`penolakan.csv`), the flags and warnings
 (`catatan.csv`) and a report (`laporan.json`); the register records it last, so an
-interrupted ingest leaves no trace that publishing would pick up.
+interrupted ingest leaves no trace that publishing would pick up. A write the disk refuses
+(full, read-only) ends the ingest with disk.StorageError and takes back what this ingest wrote.
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines import registry, rejects
+import duckdb
+
+from pipelines import disk, registry, rejects
 from pipelines.cities import City
 from pipelines.clean import EXCLUDED_FILE, TYPED_FILE, clean, staged_select
 from pipelines.contracts import Contract, contract_for
+from pipelines.csv_reader import CsvPlan
 from pipelines.db import connect
 from pipelines.lock import exclusive
 from pipelines.mapping import Mapping
 from pipelines.periods import require_period
-from pipelines.readers import FileRejected, detect_file_type, read_any
+from pipelines.readers import FileRejected, detect_file_type, plan_read, read_any
 from pipelines.settings import Settings, get_settings
 from pipelines.state import active_city
 
@@ -72,32 +76,41 @@ def ingest(
     contract = contract_for(source, city)
     mapping = Mapping.load(mapping_file, contract) if mapping_file else None
     file_type = detect_file_type(file)
-    digest = sha256_of(file)
-    previous = registry.find_by_sha(settings, digest)
-    if previous is not None:
-        if previous["sumber"] != source or previous["periode"] != period:
-            raise FileRejected(
-                f"Berkas yang sama persis sudah diunggah sebagai '{previous['sumber']}' periode {previous['periode']} "
-                f"({previous['nama_berkas']}, {previous['diunggah_pada']}). Periksa apakah berkasnya benar."
+    try:
+        digest = sha256_of(file)
+        previous = registry.find_by_sha(settings, digest)
+        if previous is not None:
+            if previous["sumber"] != source or previous["periode"] != period:
+                raise FileRejected(
+                    f"Berkas yang sama persis sudah diunggah sebagai '{previous['sumber']}' periode "
+                    f"{previous['periode']} ({previous['nama_berkas']}, {previous['diunggah_pada']}). "
+                    "Periksa apakah berkasnya benar."
+                )
+            report = json.loads((settings.staging_dir / previous["id"] / REPORT_FILE).read_text(encoding="utf-8"))
+            return IngestResult({**report, "already_uploaded": True})
+        # Limits and the header are checked before the lock: a hostile file never holds it.
+        plan = plan_read(file, file_type, contract, mapping)
+        with exclusive(settings, f"unggah {source} {period}"):
+            return _ingest_locked(
+                source,
+                file,
+                period,
+                file_type,
+                digest,
+                contract,
+                mapping,
+                mapping_file,
+                sheet,
+                user,
+                original_name or file.name,
+                settings,
+                city,
+                plan=plan,
             )
-        report = json.loads((settings.staging_dir / previous["id"] / REPORT_FILE).read_text(encoding="utf-8"))
-        return IngestResult({**report, "already_uploaded": True})
-    with exclusive(settings, f"unggah {source} {period}"):
-        return _ingest_locked(
-            source,
-            file,
-            period,
-            file_type,
-            digest,
-            contract,
-            mapping,
-            mapping_file,
-            sheet,
-            user,
-            original_name or file.name,
-            settings,
-            city,
-        )
+    except OSError as exc:
+        raise disk.StorageError(disk.problem(exc)) from exc
+    except duckdb.IOException as exc:
+        raise disk.StorageError(disk.WORK_FILES_FAILED) from exc
 
 
 def _ingest_locked(
@@ -114,6 +127,8 @@ def _ingest_locked(
     name: str,
     settings: Settings,
     city: City,
+    *,
+    plan: CsvPlan | None = None,
 ) -> IngestResult:
     upload_id = f"{period}-{source}-{digest[:12]}"
     settings.staging_dir.mkdir(parents=True, exist_ok=True)
@@ -121,7 +136,7 @@ def _ingest_locked(
     try:
         con = connect(settings)
         try:
-            raw = read_any(con, file, contract, mapping=mapping, sheet=sheet, work_dir=work)
+            raw = read_any(con, file, contract, mapping=mapping, sheet=sheet, work_dir=work, plan=plan)
             result = clean(con, raw, contract, city, mapping, work)
             if result.rows_read == 0:
                 raise FileRejected("Berkas tidak berisi baris data di bawah judul kolom.")
@@ -144,57 +159,68 @@ def _ingest_locked(
             con.close()
         rejects.write_csv_for_excel(rejected, work / REJECTS_FILE)
         rejects.write_csv_for_excel(notes, work / NOTES_FILE)
-        stored = _store_raw(settings, file, source, period, digest, file_type)
-        mapping_copy = None
-        if mapping_file:
-            mapping_copy = stored.with_suffix(".pemetaan.toml")
-            shutil.copyfile(mapping_file, mapping_copy)
-        report = {
-            "upload_id": upload_id,
-            "source": source,
-            "period": period,
-            "file": name,
-            "sha256": digest,
-            "file_type": raw.file_type,
-            "sheet": raw.sheet,
-            "encoding": raw.encoding,
-            "delimiter": raw.delimiter,
-            "header_row": raw.header_row,
-            "columns_mapped": {k: raw.headers[v] for k, v in sorted(raw.columns.items(), key=lambda kv: kv[1])},
-            "unmapped_columns": raw.unmapped_headers,
-            "rows_read": result.rows_read,
-            "rows_skipped": result.rows_skipped,
-            "skipped_rows": [{"baris": b, "alasan": a} for b, a in result.skipped_detail[:50]],
-            **summary,
-            "rejects_file": str(settings.staging_dir / upload_id / REJECTS_FILE),
-            "notes_file": str(settings.staging_dir / upload_id / NOTES_FILE),
-            "rule_set": contract.rules.nama if contract.rules else None,
-            "already_uploaded": False,
-        }
-        (work / REPORT_FILE).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-        final = settings.staging_dir / upload_id
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(work, final)
-        registry.append(
-            settings,
-            {
-                "id": upload_id,
-                "sumber": source,
-                "periode": period,
+        stored, created = _store_raw(settings, file, source, period, digest, file_type)
+        try:
+            mapping_copy = None
+            if mapping_file:
+                mapping_copy = stored.with_suffix(".pemetaan.toml")
+                _copy_whole(mapping_file, mapping_copy)
+            report = {
+                "upload_id": upload_id,
+                "source": source,
+                "period": period,
+                "file": name,
                 "sha256": digest,
-                "nama_berkas": name,
-                "ukuran": file.stat().st_size,
-                "diunggah_pada": registry.now_iso(),
-                "oleh": user,
-                "kota": city.kode,
-                "berkas_mentah": str(stored.relative_to(settings.data_dir)),
-                "pemetaan": str(mapping_copy.relative_to(settings.data_dir)) if mapping_copy else None,
-                "baris_dibaca": report["rows_read"],
-                "baris_diterima": report["rows_accepted"],
-                "baris_ditolak": report["rows_rejected"],
-            },
-        )
+                "file_type": raw.file_type,
+                "sheet": raw.sheet,
+                "encoding": raw.encoding,
+                "delimiter": raw.delimiter,
+                "header_row": raw.header_row,
+                "columns_mapped": {k: raw.headers[v] for k, v in sorted(raw.columns.items(), key=lambda kv: kv[1])},
+                "unmapped_columns": raw.unmapped_headers,
+                "rows_read": result.rows_read,
+                "rows_skipped": result.rows_skipped,
+                "skipped_rows": [{"baris": b, "alasan": a} for b, a in result.skipped_detail[:50]],
+                **summary,
+                "rejects_file": str(settings.staging_dir / upload_id / REJECTS_FILE),
+                "notes_file": str(settings.staging_dir / upload_id / NOTES_FILE),
+                "rule_set": contract.rules.nama if contract.rules else None,
+                "already_uploaded": False,
+            }
+            (work / REPORT_FILE).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+            final = settings.staging_dir / upload_id
+            if final.exists():
+                shutil.rmtree(final)
+            os.replace(work, final)
+            try:
+                registry.append(
+                    settings,
+                    {
+                        "id": upload_id,
+                        "sumber": source,
+                        "periode": period,
+                        "sha256": digest,
+                        "nama_berkas": name,
+                        "ukuran": file.stat().st_size,
+                        "diunggah_pada": registry.now_iso(),
+                        "oleh": user,
+                        "kota": city.kode,
+                        "berkas_mentah": str(stored.relative_to(settings.data_dir)),
+                        "pemetaan": str(mapping_copy.relative_to(settings.data_dir)) if mapping_copy else None,
+                        "baris_dibaca": report["rows_read"],
+                        "baris_diterima": report["rows_accepted"],
+                        "baris_ditolak": report["rows_rejected"],
+                    },
+                )
+            except BaseException:
+                shutil.rmtree(final, ignore_errors=True)
+                raise
+        except BaseException:
+            # Not registered: what this ingest stored goes too, so a retry starts clean.
+            if created:
+                stored.unlink(missing_ok=True)
+                stored.with_suffix(".pemetaan.toml").unlink(missing_ok=True)
+            raise
         return IngestResult(report)
     finally:
         if work.exists():
@@ -214,15 +240,28 @@ def read_staged(settings: Settings, upload_id: str, source: str, city: City | No
     ).df()
 
 
-def _store_raw(settings: Settings, file: Path, source: str, period: str, digest: str, file_type: str) -> Path:
-    """The upload exactly as received, named by its sha256 (write, then rename)."""
+def _store_raw(
+    settings: Settings, file: Path, source: str, period: str, digest: str, file_type: str
+) -> tuple[Path, bool]:
+    """The upload exactly as received, named by its sha256; and whether this call stored it."""
     folder = settings.raw_dir / source / period
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{digest}.{file_type}"
-    if not target.exists():
-        tmp = folder / f".{digest}.tmp"
-        shutil.copyfile(file, tmp)
-        # Kept exactly as received: read-only, and readable by the service account alone.
+    if target.exists():
+        return target, False
+    _copy_whole(file, target)
+    return target, True
+
+
+def _copy_whole(source: Path, target: Path) -> None:
+    """Copy to a hidden name, then rename: the target is whole or absent, never cut short by a full disk.
+    Kept exactly as received: read-only, and readable by the service account alone."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.unlink(missing_ok=True)  # left by a crash; read-only, so it cannot be opened for writing
+        shutil.copyfile(source, tmp)
         os.chmod(tmp, 0o400)
         os.replace(tmp, target)
-    return target
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

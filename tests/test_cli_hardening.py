@@ -4,6 +4,8 @@ exit, never a traceback, and nothing half-written."""
 
 from __future__ import annotations
 
+import errno
+import shutil
 from pathlib import Path
 
 import pytest
@@ -106,6 +108,42 @@ def _nothing_stored(settings) -> None:
     assert not raw.exists() or not [p for p in raw.rglob("*") if p.is_file() and p.name != registry.REGISTER]
     staging = settings.staging_dir
     assert not staging.exists() or not [p for p in staging.iterdir() if p.name != "ditolak"]
+
+
+def test_a_full_disk_while_storing_the_upload_leaves_nothing_half_written(settings, tmp_path, capsys, monkeypatch):
+    real_copy = shutil.copyfile
+
+    def half_then_full(src, dst, *args, **kwargs):
+        if Path(dst).is_relative_to(settings.raw_dir):
+            data = Path(src).read_bytes()
+            Path(dst).write_bytes(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        return real_copy(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "copyfile", half_then_full)
+    path = write_csv(tmp_path / "k.csv", KELUARGA_HEADER, [keluarga_row(1), keluarga_row(2)])
+    code, _, err = cli(capsys, "ingest", "keluarga", str(path), "--period", "2025-Q4")
+    assert code == EXIT_STORAGE
+    assert "ruang disk server habis" in err and "Tidak ada yang tersimpan" in err
+    assert not [p for p in settings.data_dir.rglob("*.tmp")]
+    _nothing_stored(settings)
+    monkeypatch.setattr(shutil, "copyfile", real_copy)  # the disk has room again: the same file goes in
+    code, out, err = cli(capsys, "ingest", "keluarga", str(path), "--period", "2025-Q4")
+    assert code == 0, err
+    assert len(registry.uploads(settings)) == 1
+
+
+def test_a_full_disk_while_registering_takes_back_the_stored_upload(settings, tmp_path, capsys, monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(registry, "append", full)
+    path = write_csv(tmp_path / "k.csv", KELUARGA_HEADER, [keluarga_row(1)])
+    mapping = tmp_path / "peta.toml"
+    mapping.write_text('[kolom]\n"No KK" = "no_kk"\n')
+    code, _, err = cli(capsys, "ingest", "keluarga", str(path), "--period", "2025-Q4", "--mapping", str(mapping))
+    assert code == EXIT_STORAGE and "ruang disk server habis" in err
+    _nothing_stored(settings)
 
 
 def test_an_unwritable_audit_log_stops_a_command_before_it_acts(settings, tmp_path, capsys):

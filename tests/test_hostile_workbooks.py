@@ -119,6 +119,51 @@ def test_a_truncated_workbook_is_refused_in_words(settings, tmp_path):
         ingest("keluarga", cut, "2025-Q4", settings=settings)
 
 
+HTML_TABLE = (
+    "<table border=1><tr>"
+    + "".join(f"<th>{h}</th>" for h in KELUARGA_HEADER)
+    + "</tr><tr>"
+    + "".join(f"<td>{v}</td>" for v in keluarga_row(1))
+    + "</tr></table>"
+)
+
+
+@pytest.mark.parametrize(
+    "content,encoding",
+    [
+        (f"<html><head><meta charset='utf-8'></head><body>{HTML_TABLE}</body></html>", "utf-8"),
+        (
+            '<html xmlns:o="urn:schemas-microsoft-com:office:office" '
+            f'xmlns:x="urn:schemas-microsoft-com:office:excel"><body>{HTML_TABLE}</body></html>',
+            "utf-16",
+        ),
+        (f"\n\n<!DOCTYPE html>\n{HTML_TABLE}", "utf-8"),
+        (HTML_TABLE, "utf-8"),
+    ],
+)
+def test_a_web_page_saved_as_xls_is_named_as_such(settings, tmp_path, content, encoding):
+    path = tmp_path / "ekspor_siks.xls"
+    path.write_bytes(content.encode(encoding))
+    with pytest.raises(FileRejected) as refused:
+        ingest("keluarga", path, "2025-Q4", settings=settings)
+    message = str(refused.value)
+    assert "halaman web (HTML)" in message and ".xls" in message
+    assert "Simpan Sebagai" in message and ".xlsx" in message
+    with pytest.raises(FileRejected, match="halaman web"):
+        detect_source(path, PONTIANAK)
+
+
+def test_an_excel_2003_xml_spreadsheet_is_named_as_such(settings, tmp_path):
+    path = tmp_path / "lama.xls"
+    path.write_text(
+        '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Data"/></Workbook>',
+        encoding="utf-8",
+    )
+    with pytest.raises(FileRejected, match="XML Excel 2003"):
+        ingest("keluarga", path, "2025-Q4", settings=settings)
+
+
 def test_formulas_without_saved_values_are_named_not_rejected_row_by_row(settings, tmp_path):
     rows = families(1, 2, 3)
     for row in rows[1:]:
