@@ -17,6 +17,7 @@ A mapping is a small TOML file (format and example in the README):
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,13 +80,29 @@ class Mapping:
         return Mapping(columns, values, raw.get("sumber"), raw.get("lembar"), header_row, delim)
 
 
+def _where(exc: tomllib.TOMLDecodeError) -> str:
+    """tomllib explains in English; the analyst gets where to look, in Indonesian."""
+    found = re.search(r"line (\d+), column (\d+)", str(exc))
+    place = f"baris {found[1]}, kolom {found[2]}" if found else "sebuah baris"
+    return (
+        f"penulisannya salah di {place}. Periksa tanda kutip, tanda = dan kurung [ ] di sana "
+        "(contoh yang benar ada di README, bagian 'Berkas pemetaan')."
+    )
+
+
 def _read(path: Path) -> dict:
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
         raise MappingError(f"Berkas pemetaan '{path}' tidak ditemukan.") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise MappingError(f"Berkas pemetaan '{Path(path).name}' tidak bisa dibaca sebagai TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise MappingError(
+            f"Berkas pemetaan '{Path(path).name}' bukan teks UTF-8. Simpan ulang sebagai UTF-8 dari penyunting teks."
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise MappingError(
+            f"Berkas pemetaan '{Path(path).name}' tidak bisa dibaca sebagai TOML: {_where(exc)}"
+        ) from exc
     _check_types(raw)
     return raw
 
