@@ -28,7 +28,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from pipelines import store
 from pipelines.cities import UnknownCity, get_city
-from pipelines.read import CODE, Scope
+from pipelines.domain import CODE
+from pipelines.read import Scope
 from pipelines.settings import Settings
 
 # Five wrong passwords from one source lock that account there for fifteen minutes.

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.domain import LEVELS
 from pipelines.settings import REFERENCE_DIR
 
 CITIES_DIR = REFERENCE_DIR / "cities"
 # Every area level a city can have, top to bottom.
-ALL_LEVELS = ("kota", "kecamatan", "kelurahan", "rw", "rt")
+ALL_LEVELS = LEVELS
 
 
 class UnknownCity(ValueError):

@@ -13,6 +13,7 @@ import pandas as pd
 
 from pipelines import indicators as ind
 from pipelines.contracts import STATIC_CONTRACTS
+from pipelines.domain import Kode
 from pipelines.formatting import angka, is_missing, persen, perubahan, tanggal
 from pipelines.periods import period_bounds, period_label
 
@@ -252,8 +253,8 @@ def stale_sub_areas(rows: pd.DataFrame, period: str) -> list[Warning]:
 
 def kelurahan_of(kode: str) -> str | None:
     """The kelurahan an area lies in (itself for a kelurahan); None for the city or a kecamatan."""
-    parts = kode.split(".")
-    return ".".join(parts[:4]) if len(parts) >= 4 else None
+    kelurahan = Kode(kode).kelurahan
+    return kelurahan.text if kelurahan else None
 
 
 def within(rows: pd.DataFrame, kode: str) -> pd.DataFrame:
@@ -267,7 +268,7 @@ def quality_in_area(quality: pd.DataFrame, kode: str) -> pd.DataFrame:
     kelurahan = kelurahan_of(kode)
     if kelurahan:
         return quality[quality["kode_kelurahan"] == kelurahan]
-    if kode.count(".") == 2:
+    if Kode(kode).level == "kecamatan":
         return quality[quality["kode_kecamatan"] == kode]
     return quality
 

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from pipelines import indicators as ind
+from pipelines.domain import Kode
 from pipelines.formatting import angka, persen, perubahan
-from pipelines.read import level_of
 
 SHARE = "porsi"  # share of the denominator (families, toddlers...)
 COUNT = "jumlah"
@@ -87,9 +87,5 @@ def area_table(rows: pd.DataFrame, meta: ind.Indicator, mode: str) -> pd.DataFra
 def parent_of(kode: str, levels: tuple[str, ...]) -> str | None:
     """The nearest area above `kode` at a level the city uses (`levels`): in a city without RW an
     RT's code keeps a placeholder RW ('64.74.01.1001.000.002') and its parent is the kelurahan."""
-    parts = kode.split(".")
-    for n in range(len(parts) - 1, 1, -1):
-        code = ".".join(parts[:n])
-        if level_of(code) in levels:
-            return code
-    return None
+    parent = Kode(kode).parent_in(levels)
+    return parent.text if parent else None

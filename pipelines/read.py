@@ -19,13 +19,11 @@ import duckdb
 import pandas as pd
 
 from pipelines import audit, casework, lake
+from pipelines.domain import CODE, LEVELS, Kode, level_of
 from pipelines.geometry import feature_collection
 from pipelines.settings import Settings, get_settings
 
 QUERIES = resources.files("pipelines") / "sql" / "queries"
-LEVELS = ("kota", "kecamatan", "kelurahan", "rw", "rt")
-# Kemendagri codes and their RW/RT extensions: 61.71, 61.71.01, 61.71.01.1002, .005, .005.012
-CODE = re.compile(r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4}(\.\d{3}(\.\d{3})?)?)?)?$")
 
 
 class OutOfScope(PermissionError):
@@ -54,11 +52,11 @@ class Scope:
 
     def covers(self, kode: str) -> bool:
         """The area itself or one below it."""
-        return self.kode_wilayah is None or kode == self.kode_wilayah or kode.startswith(self.kode_wilayah + ".")
+        return self.kode_wilayah is None or Kode(self.kode_wilayah).covers(kode)
 
     def sees_total_of(self, kode: str) -> bool:
         """Covered areas, plus the totals of the areas above the scope (never siblings)."""
-        return self.covers(kode) or (self.kode_wilayah is not None and self.kode_wilayah.startswith(kode + "."))
+        return self.covers(kode) or (self.kode_wilayah is not None and Kode(kode).covers(self.kode_wilayah))
 
     def check(self, kode: str, *, totals: bool = False) -> str:
         if not isinstance(kode, str) or not CODE.match(kode):
@@ -95,7 +93,7 @@ class FamilyDetail:
 def _check_family_access(scope: Scope, kelurahan: str, full_ids: bool) -> None:
     """Family rows are read one kelurahan at a time, by roles with names, whole IDs only for some."""
     scope.check(kelurahan)
-    if kelurahan.count(".") != 3:
+    if Kode(kelurahan).level != "kelurahan":
         raise OutOfScope("Daftar keluarga dibuka per kelurahan.")
     if not scope.names:
         raise OutOfScope("Peran Anda tidak diizinkan melihat daftar keluarga.")
@@ -114,16 +112,6 @@ def _mask_family(rows: pd.DataFrame, *, reveal: bool, full_ids: bool) -> pd.Data
             no_kk=rows["no_kk"].map(casework.mask_id), nik_kepala=rows["nik_kepala"].map(casework.mask_id)
         )
     return rows
-
-
-def parent_code(kode: str) -> str | None:
-    """'61.71.01.1002' -> '61.71.01'; the city has no parent."""
-    return kode.rsplit(".", 1)[0] if kode.count(".") >= 2 else None
-
-
-def level_of(kode: str) -> str:
-    """'61.71' kota, '61.71.01' kecamatan, '61.71.01.1002' kelurahan, then RW and RT."""
-    return LEVELS[kode.count(".") - 1]
 
 
 class LakeReader:

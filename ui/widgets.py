@@ -7,8 +7,8 @@ import streamlit as st
 from pipelines import audit
 from pipelines.accounts import Account
 from pipelines.cities import city_levels, level_below
+from pipelines.domain import CODE, Kode, level_of
 from pipelines.periods import period_label
-from pipelines.read import CODE, level_of
 from pipelines.settings import get_settings
 from ui import data, state
 
@@ -47,11 +47,6 @@ def child_label(level: str) -> str:
     return LEVEL_WORDS[below] if below else ""
 
 
-def _ancestors(kode: str) -> list[str]:
-    parts = kode.split(".")
-    return [".".join(parts[:i]) for i in range(2, len(parts) + 1)]
-
-
 def _known_areas(account: Account, period: str) -> dict[str, dict]:
     rows = data.indicators(account.scope, period=period)
     return {
@@ -84,14 +79,15 @@ def _apply_url(account: Account, periods: list[str], city_code: str) -> None:
 def _set_cascade(account: Account, kode: str) -> None:
     """Point the cascade selects at `kode` (before they are drawn)."""
     st.session_state[state.AREA] = kode
-    base = account.wilayah.count(".") if account.wilayah else 1
+    # The account's own area and those above it have no select.
+    base = len(Kode(account.wilayah).ancestors()) if account.wilayah else 1
     for key in state.CASCADE:
         st.session_state[key] = ALL
     used = levels()
     # An RT code of a city without RW still has an RW part ('.000.'): that part has no select.
-    for code in _ancestors(kode)[base:]:
-        if (level := level_of(code)) in used:
-            st.session_state[CASCADE_KEYS[level]] = code
+    for code in Kode(kode).ancestors()[base:]:
+        if code.level in used:
+            st.session_state[CASCADE_KEYS[code.level]] = code.text
 
 
 PENDING = "_pindah_ke"

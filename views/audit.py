@@ -8,9 +8,9 @@ import streamlit as st
 
 from pipelines import audit
 from pipelines.accounts import ROLES
+from pipelines.domain import CODE, Kode
 from pipelines.formatting import angka
 from pipelines.periods import date_label
-from pipelines.read import level_of
 from pipelines.settings import get_settings
 from pipelines.state import active_city
 from ui import downloads, nav
@@ -18,7 +18,6 @@ from ui import downloads, nav
 # Lines written by the server's command line, and by someone not logged in (a failed login).
 OTHER_ROLES = {"cli": "Baris perintah di server", "-": "-"}
 DAMAGED = "Catatan rusak"
-KELURAHAN_PARTS = 4  # 61.71.01.1006: deeper codes are RW and RT inside it
 
 ctx = nav.context()
 settings = get_settings()
@@ -39,13 +38,13 @@ def area_label(code) -> str:
     code = str(code)
     if code in names:
         return names[code]
-    parts = code.split(".")
-    home = ".".join(parts[:KELURAHAN_PARTS])
-    if len(parts) > KELURAHAN_PARTS and home in names:
-        deeper = [
-            f"{level_of('.'.join(parts[: i + 1])).upper()} {parts[i]}" for i in range(KELURAHAN_PARTS, len(parts))
-        ]
-        return " ".join([names[home], *deeper])
+    if not CODE.match(code):
+        return code
+    home = Kode(code).kelurahan
+    if home and home != Kode(code) and home.text in names:
+        # RW and RT inside the kelurahan: 'Kelurahan Akcaya RW 005 RT 012'.
+        deeper = [f"{a.level.upper()} {a.parts[-1]}" for a in Kode(code).ancestors() if a.level in ("rw", "rt")]
+        return " ".join([names[home.text], *deeper])
     return code
 
 

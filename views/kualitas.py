@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from pipelines import casework
+from pipelines.domain import Kode
 from pipelines.formatting import angka, persen, tanggal
-from pipelines.insights import stale_data
+from pipelines.insights import quality_in_area, stale_data
 from pipelines.periods import period_bounds, period_label
 from pipelines.settings import get_settings
 from ui import data, downloads, nav, widgets
@@ -22,13 +23,7 @@ st.caption(
 )
 
 rows = data.quality(scope, period=period)
-if area.count(".") >= 2:
-    prefix = ".".join(area.split(".")[:4])
-    rows = rows[
-        (rows["kode_kelurahan"] == prefix)
-        | rows["kode_kelurahan"].str.startswith(area + ".")
-        | (rows["kode_kecamatan"] == area)
-    ]
+rows = quality_in_area(rows, area)
 if rows.empty:
     st.info(f"Belum ada catatan kualitas data untuk {title_area} pada {period_label(period)}.")
     st.stop()
@@ -93,7 +88,7 @@ downloads.table(
     key="kualitas_tabel",
 )
 
-followups = casework.latest(get_settings(), kode_prefix=None if area.count(".") == 1 else area)
+followups = casework.latest(get_settings(), kode_prefix=None if Kode(area).level == "kota" else area)
 if followups:
     st.markdown("#### Tindak lanjut lurah")
     latest = pd.DataFrame([f.__dict__ for f in followups.values()])

@@ -7,9 +7,9 @@ from charts.batang import ranked_bars
 from charts.peta import choropleth
 from pipelines import indicators as ind
 from pipelines import map_values as mv
+from pipelines.domain import level_of
 from pipelines.insights import previous_period
 from pipelines.periods import period_label
-from pipelines.read import level_of
 from ui import data, downloads, nav, state, tables, widgets
 
 ctx = nav.context()

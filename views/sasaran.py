@@ -8,9 +8,9 @@ import hashlib
 import streamlit as st
 
 from pipelines import audit, casework
+from pipelines.domain import Kode, parent_code
 from pipelines.formatting import angka, markdown_literal
 from pipelines.periods import period_label
-from pipelines.read import parent_code
 from pipelines.settings import get_settings
 from pipelines.state import active_city
 from ui import data, downloads, nav, widgets
@@ -140,13 +140,11 @@ def save(family, status: str, note: str, reveal: bool) -> None:
 
 
 st.title("Keluarga sasaran")
-if area.count(".") < 3:
+code = Kode(area)
+if code.kelurahan is None:
     choose_kelurahan()
     st.stop()
-kelurahan = ".".join(area.split(".")[:4])
-parts = area.split(".")
-rw = parts[4] if len(parts) > 4 else None
-rt = parts[5] if len(parts) > 5 else None
+kelurahan, rw, rt = code.kelurahan.text, code.rw, code.rt
 place = markdown_literal(widgets.area_name(area))
 st.caption(
     f"{place} · {period_label(period)} · keluarga desil 1 dan fakir miskin, kebutuhan dasar "

@@ -1,0 +1,107 @@
+"""The domain's ideas, each written down once: region codes, the basic needs, policy thresholds.
+
+Region codes are Kemendagri codes with the project's RW/RT extension (Permendagri 72/2019 for the
+first four parts): '61.71' kota, '61.71.01' kecamatan, '61.71.01.1002' kelurahan, then '.005' RW and
+'.005.012' RT. A city without RW keeps a placeholder RW part ('64.74.01.1001.000.002'). Views,
+widgets, the read side and access checks take codes apart only through `Kode`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+LEVELS = ("kota", "kecamatan", "kelurahan", "rw", "rt")
+# Kemendagri codes and their RW/RT extensions: 61.71, 61.71.01, 61.71.01.1002, .005, .005.012
+CODE = re.compile(r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4}(\.\d{3}(\.\d{3})?)?)?)?$")
+# Parts of a kelurahan code ('61', '71', '01', '1002').
+KELURAHAN_PARTS = 4
+
+
+class BadCode(ValueError):
+    """Text that is not a region code; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Kode:
+    """A region code as a value: its level, its parent, the areas it lies in, what it covers."""
+
+    text: str
+
+    @classmethod
+    def parse(cls, text) -> Kode:
+        if not isinstance(text, str) or not CODE.match(text):
+            raise BadCode(f"Kode wilayah tidak sah: {text!r}")
+        return cls(text)
+
+    def __str__(self) -> str:
+        return self.text
+
+    @cached_property
+    def parts(self) -> tuple[str, ...]:
+        return tuple(self.text.split("."))
+
+    @property
+    def level(self) -> str:
+        return LEVELS[len(self.parts) - 2]
+
+    @property
+    def parent(self) -> Kode | None:
+        """The code one level up (a placeholder RW included); the city has none."""
+        return Kode(".".join(self.parts[:-1])) if len(self.parts) > 2 else None
+
+    def parent_in(self, levels: tuple[str, ...]) -> Kode | None:
+        """The nearest area above at a level the city uses: in a city without RW an RT's parent is
+        its kelurahan, not the placeholder RW."""
+        above = self.parent
+        while above is not None and above.level not in levels:
+            above = above.parent
+        return above
+
+    def at(self, level: str) -> Kode | None:
+        """The area at `level` this code lies in (itself at its own level); None below its level."""
+        size = LEVELS.index(level) + 2
+        return Kode(".".join(self.parts[:size])) if len(self.parts) >= size else None
+
+    @property
+    def kota(self) -> Kode:
+        return Kode(".".join(self.parts[:2]))
+
+    @property
+    def kecamatan(self) -> Kode | None:
+        return self.at("kecamatan")
+
+    @property
+    def kelurahan(self) -> Kode | None:
+        return self.at("kelurahan")
+
+    @property
+    def rw(self) -> str | None:
+        """The RW number ('005'), or None above the RW level."""
+        return self.parts[4] if len(self.parts) > 4 else None
+
+    @property
+    def rt(self) -> str | None:
+        """The RT number ('012'), or None above the RT level."""
+        return self.parts[5] if len(self.parts) > 5 else None
+
+    def ancestors(self) -> list[Kode]:
+        """From the city down to this code itself."""
+        return [Kode(".".join(self.parts[:n])) for n in range(2, len(self.parts) + 1)]
+
+    def covers(self, other: Kode | str) -> bool:
+        """The area itself or one below it ('61.71.01' covers '61.71.01.1002', not '61.71.010')."""
+        other = str(other)
+        return other == self.text or other.startswith(self.text + ".")
+
+
+def level_of(kode: str) -> str:
+    """'61.71' kota, '61.71.01' kecamatan, '61.71.01.1002' kelurahan, then RW and RT."""
+    return Kode(kode).level
+
+
+def parent_code(kode: str) -> str | None:
+    """'61.71.01.1002' -> '61.71.01'; the city has no parent."""
+    parent = Kode(kode).parent
+    return parent.text if parent else None
