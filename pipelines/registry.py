@@ -8,10 +8,13 @@ a record; nothing is ever rewritten.
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import fcntl
 import json
 import os
 from pathlib import Path
 
+from pipelines.disk import StorageError, problem
 from pipelines.settings import Settings
 
 REGISTER = "unggahan.jsonl"
@@ -32,10 +35,20 @@ def now_iso() -> str:
 def append(settings: Settings, entry: dict) -> None:
     settings.raw_dir.mkdir(parents=True, exist_ok=True)
     line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+    data = line.encode("utf-8")
     fd = os.open(register_path(settings), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
     try:
-        os.write(fd, line.encode("utf-8"))
-        os.fsync(fd)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        size = os.fstat(fd).st_size
+        try:
+            written = os.write(fd, data)
+            if written != len(data):
+                raise OSError(errno.ENOSPC, "short write")
+            os.fsync(fd)
+        except OSError as exc:
+            # Never half a line: the register goes back to what it was and the upload is refused.
+            os.ftruncate(fd, size)
+            raise StorageError(problem(exc)) from exc
     finally:
         os.close(fd)
 

@@ -12,11 +12,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from pipelines import audit, lake, registry
 from pipelines.accounts import Account
 from pipelines.cities import City
 from pipelines.contracts import contract_for
 from pipelines.detect import AUTO, detect_source
+from pipelines.disk import WORK_FILES_FAILED, StorageError, problem
 from pipelines.ingest import ingest
 from pipelines.lock import LockBusy
 from pipelines.mapping import MappingError
@@ -73,6 +76,11 @@ def check_file(
             settings=settings,
             city=city,
         ).report
+    except OSError as exc:
+        # The server's disk refused a working copy (full, read-only): nothing of the upload was kept.
+        refused = StorageError(problem(exc))
+        _record(settings, account, "unggah", f"ditolak: {name}: {str(refused)[:AUDIT_DETAIL_CHARS]}", rows=0)
+        raise Refused(str(refused)) from exc
     except (FileRejected, MappingError, PeriodError, LockBusy) as exc:
         _record(settings, account, "unggah", f"ditolak: {name}: {str(exc)[:AUDIT_DETAIL_CHARS]}", rows=0)
         raise Refused(str(exc)) from exc
@@ -114,6 +122,12 @@ def publish_version(settings: Settings, account: Account, *, progress: Progress)
         new = publish(settings=settings, user=account.username, only_if_changed=True, progress=progress)
     except (PublishError, LockBusy) as exc:
         raise Refused(str(exc)) from exc
+    except (OSError, duckdb.IOException) as exc:
+        reason = problem(exc) if isinstance(exc, OSError) else WORK_FILES_FAILED
+        raise Refused(
+            f"Versi baru tidak dapat ditulis: {reason}. Versi aktif tidak berubah. "
+            "Minta admin memeriksa ruang disk server, lalu terbitkan lagi."
+        ) from exc
     _record(settings, account, "terbitkan", new["versi"], rows=new["tabel"]["keluarga"]["baris"])
     return new
 

@@ -5,6 +5,7 @@ exit, never a traceback, and nothing half-written."""
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 from pathlib import Path
 
@@ -190,3 +191,23 @@ def test_a_data_folder_in_the_way_ends_in_words_not_a_traceback(settings, tmp_pa
     ingested = run(settings, "ingest", "keluarga", str(path), "--period", "2025-Q4")
     assert ingested.returncode == EXIT_AUDIT
     assert "Traceback" not in ingested.stderr and "log audit tidak dapat ditulis" in ingested.stderr
+
+
+def test_a_short_write_to_the_register_leaves_no_half_line(settings, tmp_path, capsys, monkeypatch):
+    first = write_csv(tmp_path / "a.csv", KELUARGA_HEADER, [keluarga_row(1)])
+    assert cli(capsys, "ingest", "keluarga", str(first), "--period", "2025-Q3")[0] == 0
+    before = (settings.raw_dir / registry.REGISTER).read_bytes()
+    real_write = os.write
+
+    def half(fd, data):
+        if os.fstat(fd).st_ino == (settings.raw_dir / registry.REGISTER).stat().st_ino:
+            return real_write(fd, data[: len(data) // 2])
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", half)
+    second = write_csv(tmp_path / "b.csv", KELUARGA_HEADER, [keluarga_row(2)])
+    code, _, err = cli(capsys, "ingest", "keluarga", str(second), "--period", "2025-Q4")
+    monkeypatch.setattr(os, "write", real_write)
+    assert code == EXIT_STORAGE and "Tidak ada yang tersimpan" in err
+    assert (settings.raw_dir / registry.REGISTER).read_bytes() == before
+    assert [u["periode"] for u in registry.uploads(settings)] == ["2025-Q3"]

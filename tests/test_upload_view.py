@@ -265,3 +265,24 @@ def test_reject_summary_says_how_many_digits_were_read(lake_ready, tmp_path):
     at = upload(app_as("analis", page="views/unggah.py"), "pendek.csv", path.read_bytes())
     reasons = at.dataframe[0].value["Alasan"].tolist()
     assert reasons == ["No KK: harus 16 digit (terbaca 15 digit)"]
+
+
+def test_a_full_disk_during_publish_keeps_the_current_version_and_says_so(lake_ready, tmp_path, monkeypatch):
+    import errno
+
+    from pipelines import publish as publishing
+
+    before = lake_state(lake_ready)
+    path = write_csv(tmp_path / "baru.csv", KELUARGA_HEADER, [keluarga_row(7, desil="1")])
+    ingest("keluarga", path, "2025-Q4", settings=lake_ready)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(publishing, "_write", full)
+    at = app_as("analis", page="views/unggah.py")
+    button(at, "Terbitkan versi baru").click().run()
+    assert not failed(at)
+    assert "Versi baru tidak dapat ditulis: ruang disk server habis. Versi aktif tidak berubah." in seen(texts(at))
+    assert lake_state(lake_ready) == before
+    assert not [p for p in (lake_ready.lake_dir / "versions").iterdir() if p.name.startswith(".")]
