@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import sqlalchemy as sa
 
-from pipelines import store
+from pipelines import domain, store
 from pipelines.formatting import angka, is_missing, rupiah, tanggal
 from pipelines.periods import period_label
 from pipelines.settings import Settings
@@ -32,14 +32,7 @@ STATUSES = {
 NEEDS_DATA_CORRECTION = ("pindah", "meninggal")
 MAX_NOTE = 500
 # Basic needs a family lacks (published family columns), in the words the case list uses.
-NEEDS = {
-    "rtlh": "Rumah tidak layak",
-    "tanpa_air_layak": "Air minum",
-    "tanpa_sanitasi_layak": "Sanitasi",
-    "tanpa_jaminan_kesehatan": "Jaminan kesehatan",
-    "rawan_pangan": "Pangan",
-    "tanpa_listrik": "Listrik",
-}
+NEEDS = {n.flag: n.case_label for n in domain.NEEDS}
 
 
 class FollowUpError(ValueError):

@@ -105,3 +105,98 @@ def parent_code(kode: str) -> str | None:
     """'61.71.01.1002' -> '61.71.01'; the city has no parent."""
     parent = Kode(kode).parent
     return parent.text if parent else None
+
+
+# ---- basic needs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BasicNeed:
+    """One basic need, named once for the SQL, the case list, the indicators and the evaluation."""
+
+    flag: str  # family column in the lake, true when the need is unmet (sql/marts/20_keluarga.sql)
+    indicator: str  # count column of the `indikator` table (sql/marts/30_indikator.sql)
+    inputs: tuple[str, ...]  # columns of the family upload that fill it
+    case_label: str  # the case list's words for the unmet need
+    share_label: str  # what a share of families is a share of ("porsi RTLH")
+    # Programme side (None: no programme category aims at it): the catalogue category
+    # (cat_kebutuhan_dasar in sql/staging/macros.sql), the evaluation's outcome name and its words.
+    category: str | None = None
+    outcome: str | None = None
+    outcome_label: str = ""
+    outcome_phrase: str = ""
+
+
+NEEDS: tuple[BasicNeed, ...] = (
+    BasicNeed(
+        "rtlh",
+        "keluarga_rtlh",
+        ("lantai", "dinding", "atap", "luas_lantai"),
+        "Rumah tidak layak",
+        "RTLH",
+        "rumah",
+        "rtlh",
+        "Rumah jadi layak huni",
+        "tidak lagi tinggal di rumah tidak layak huni",
+    ),
+    BasicNeed(
+        "tanpa_air_layak",
+        "keluarga_tanpa_air_layak",
+        ("sumber_air",),
+        "Air minum",
+        "tanpa air layak",
+        "air",
+        "air",
+        "Air minum jadi layak",
+        "beralih ke air minum layak",
+    ),
+    BasicNeed(
+        "tanpa_sanitasi_layak",
+        "keluarga_tanpa_sanitasi_layak",
+        ("sanitasi",),
+        "Sanitasi",
+        "tanpa sanitasi layak",
+        "sanitasi",
+        "sanitasi",
+        "Sanitasi jadi layak",
+        "memiliki sanitasi layak",
+    ),
+    BasicNeed(
+        "tanpa_jaminan_kesehatan",
+        "keluarga_tanpa_jaminan_kesehatan",
+        ("jaminan_kesehatan",),
+        "Jaminan kesehatan",
+        "tanpa jaminan kesehatan",
+        "kesehatan",
+        "jaminan_kesehatan",
+        "Punya jaminan kesehatan",
+        "memiliki jaminan kesehatan",
+    ),
+    BasicNeed(
+        "rawan_pangan",
+        "keluarga_rawan_pangan",
+        ("rawan_pangan",),
+        "Pangan",
+        "rawan pangan",
+        "pangan",
+        "rawan_pangan",
+        "Lepas dari rawan pangan",
+        "lepas dari rawan pangan",
+    ),
+    BasicNeed("tanpa_listrik", "keluarga_tanpa_listrik", ("penerangan",), "Listrik", "tanpa listrik"),
+)
+# Needs a programme category aims at, in the evaluation's order.
+PROGRAMME_NEEDS = tuple(n for n in NEEDS if n.category)
+
+
+# ---- policy thresholds, each with where it comes from ---------------------------------------
+
+# Output achievement (realisation / target) from which a programme or kelurahan counts as "keluaran
+# tinggi": nine units delivered in ten planned (the TKPKD's own rule for the rakor; Permendagri 86/2017
+# asks for realisation against target, not for a cut-off).
+OUTPUT_HIGH = 0.9
+# Below this share of their output target, programmes are late (an early warning on Ringkasan).
+LATE_PROGRAMME = 0.8
+# Inclusion error (recipients outside desil 1-4 and not fakir miskin) above which the evaluation asks to
+# fix targeting: one recipient in four. Desil 1-4 is PKH's target range (DTSEN, Inpres 4/2025).
+HIGH_INCLUSION = 0.25

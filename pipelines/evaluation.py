@@ -14,7 +14,8 @@ import pandas as pd
 
 from pipelines import evaluation_area as area_eval
 from pipelines import evaluation_text as text
-from pipelines.evaluation_area import OUTPUT_HIGH, achievement
+from pipelines.domain import HIGH_INCLUSION, OUTPUT_HIGH
+from pipelines.evaluation_area import achievement
 from pipelines.evaluation_stats import estimate
 from pipelines.evaluation_text import NOT_JUDGED, QUADRANTS
 from pipelines.formatting import persen
@@ -22,8 +23,6 @@ from pipelines.insights import year_before
 from pipelines.periods import PeriodError, period_label
 from pipelines.read import LakeReader, Scope
 
-# Inclusion error above which the action column asks to fix targeting (one recipient in four).
-HIGH_INCLUSION = 0.25
 ACTIONS = {
     QUADRANTS[True, True]: "Lanjutkan; bandingkan biaya per hasil dengan program lain.",
     QUADRANTS[False, True]: "Berdampak tetapi keluaran tertinggal: percepat penyaluran.",

@@ -10,22 +10,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipelines.domain import OUTPUT_HIGH, PROGRAMME_NEEDS
 from pipelines.evaluation_text import NOT_JUDGED, QUADRANTS
 
 # Indicator column -> what it is a share of, as it reads after "porsi" ("perubahan porsi desil 1");
 # each is a share of the families listed in the kelurahan.
-IMPACT = {
-    "keluarga_desil_1": "desil 1",
-    "keluarga_fakir_miskin": "fakir miskin",
-    "keluarga_rtlh": "RTLH",
-    "keluarga_tanpa_air_layak": "tanpa air layak",
-    "keluarga_tanpa_sanitasi_layak": "tanpa sanitasi layak",
-    "keluarga_tanpa_jaminan_kesehatan": "tanpa jaminan kesehatan",
-    "keluarga_rawan_pangan": "rawan pangan",
+IMPACT = {"keluarga_desil_1": "desil 1", "keluarga_fakir_miskin": "fakir miskin"} | {
+    n.indicator: n.share_label for n in PROGRAMME_NEEDS
 }
-# Output achievement (realisation / target) from which a programme or a kelurahan counts as
-# "keluaran tinggi": nine units delivered in ten planned.
-OUTPUT_HIGH = 0.9
 PARTNER_LABELS = {
     "dunia_usaha": "Dunia usaha (CSR/TJSL)",
     "masyarakat": "Masyarakat (Baznas, komunitas)",

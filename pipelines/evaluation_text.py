@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipelines.domain import PROGRAMME_NEEDS
 from pipelines.evaluation_stats import MIN_COMPARISON, MIN_TREATED
 from pipelines.formatting import angka, is_missing, persen, rupiah
 from pipelines.periods import period_label
@@ -11,21 +12,10 @@ OUTCOMES = {
     "naik_desil": ("Naik desil", "naik minimal satu desil"),
     "keluar_desil_1": ("Keluar dari desil 1", "keluar dari desil 1"),
     "keluar_fakir_miskin": ("Lepas dari fakir miskin", "lepas dari status fakir miskin"),
-    "rtlh": ("Rumah jadi layak huni", "tidak lagi tinggal di rumah tidak layak huni"),
-    "air": ("Air minum jadi layak", "beralih ke air minum layak"),
-    "sanitasi": ("Sanitasi jadi layak", "memiliki sanitasi layak"),
-    "jaminan_kesehatan": ("Punya jaminan kesehatan", "memiliki jaminan kesehatan"),
-    "rawan_pangan": ("Lepas dari rawan pangan", "lepas dari rawan pangan"),
-}
+} | {n.outcome: (n.outcome_label, n.outcome_phrase) for n in PROGRAMME_NEEDS}
 # The outcome a programme is judged on, from its catalogue category (cat_kebutuhan_dasar; the
 # same mapping as eval_kebutuhan in sql/marts/50_evaluasi.sql). Others aim at welfare: a decile up.
-MAIN_OUTCOME = {
-    "rumah": "rtlh",
-    "air": "air",
-    "sanitasi": "sanitasi",
-    "kesehatan": "jaminan_kesehatan",
-    "pangan": "rawan_pangan",
-}
+MAIN_OUTCOME = {n.category: n.outcome for n in PROGRAMME_NEEDS}
 STATUS_LABELS = {
     "positif": "Berdampak",
     "tidak_jelas": "Tidak terlihat perbedaan",

@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipelines import indicators as ind
 from pipelines.contracts import STATIC_CONTRACTS
-from pipelines.domain import Kode
+from pipelines.domain import LATE_PROGRAMME, NEEDS, Kode
 from pipelines.formatting import angka, is_missing, persen, perubahan, tanggal
 from pipelines.periods import period_bounds, period_label
 
@@ -23,8 +23,6 @@ RANK_KEY = "keluarga_desil_1"
 MIN_SHARE_CHANGE = 0.001
 # Areas this small are too noisy for warnings about trends.
 MIN_FAMILIES_FOR_TREND = 20
-# Programmes below this share of their output target are late.
-LATE_PROGRAMME = 0.8
 
 
 def previous_period(periods: list[str], period: str) -> str | None:
@@ -45,14 +43,8 @@ FILLED_BY: dict[str, tuple[str, tuple[str, ...]]] = {
     "keluarga_desil_1": ("keluarga", ("desil",)),
     "keluarga_desil_1_4": ("keluarga", ("desil",)),
     "keluarga_fakir_miskin": ("verval", ()),
-    "keluarga_rtlh": ("keluarga", ("lantai", "dinding", "atap", "luas_lantai")),
-    "keluarga_tanpa_air_layak": ("keluarga", ("sumber_air",)),
-    "keluarga_tanpa_sanitasi_layak": ("keluarga", ("sanitasi",)),
-    "keluarga_tanpa_jaminan_kesehatan": ("keluarga", ("jaminan_kesehatan",)),
-    "keluarga_rawan_pangan": ("keluarga", ("rawan_pangan",)),
-    "keluarga_tanpa_listrik": ("keluarga", ("penerangan",)),
     "keluarga_penerima_program": ("penerima", ()),
-}
+} | {n.indicator: ("keluarga", n.inputs) for n in NEEDS}
 
 
 def filled_by(key: str) -> str | None:

@@ -1,10 +1,16 @@
-"""Region codes as values: one place takes them apart, for every city shape."""
+"""The domain module: region codes as values for every city shape, and the basic needs written
+once, with the SQL checked against them so the two cannot drift."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from pipelines.domain import BadCode, Kode, level_of, parent_code
+from pipelines.domain import NEEDS, PROGRAMME_NEEDS, BadCode, Kode, level_of, parent_code
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CITY_WITHOUT_RW = ("kota", "kecamatan", "kelurahan", "rt")
 
@@ -58,3 +64,33 @@ def test_covers_is_by_whole_parts_not_by_text_prefix():
 def test_anything_else_is_refused_in_indonesian(text):
     with pytest.raises(BadCode, match="Kode wilayah tidak sah"):
         Kode.parse(text)
+
+
+# ---- the SQL says what the domain module says --------------------------------------------------
+
+SQL = ROOT / "pipelines" / "sql"
+
+
+def _sql(name: str) -> str:
+    return " ".join((SQL / name).read_text(encoding="utf-8").split())
+
+
+@pytest.mark.parametrize("need", NEEDS, ids=lambda n: n.flag)
+def test_each_need_is_defined_from_its_inputs_and_counted_under_its_indicator(need):
+    family = _sql("marts/20_keluarga.sql")
+    [call] = re.findall(rf"def_{need.flag}\((.*?)\) AS {need.flag}\b", family)
+    assert [c.strip() for c in call.split(",")][: len(need.inputs)] == list(need.inputs)
+    assert f"hitung_diketahui({need.flag}) AS {need.indicator}" in _sql("marts/30_indikator.sql")
+
+
+@pytest.mark.parametrize("need", PROGRAMME_NEEDS, ids=lambda n: n.flag)
+def test_a_programme_category_leads_to_its_need_in_the_evaluation(need):
+    assert f"THEN '{need.category}'" in _sql("staging/macros.sql"), "the catalogue never yields the category"
+    evaluation = _sql("marts/50_evaluasi.sql")
+    assert f"WHEN '{need.category}' THEN '{need.outcome}'" in evaluation
+    assert f"WHEN '{need.outcome}' THEN" in evaluation.split("MACRO eval_butuh", 1)[1]
+
+
+def test_the_evaluation_knows_no_category_the_domain_does_not():
+    mapping = _sql("marts/50_evaluasi.sql").split("MACRO eval_kebutuhan", 1)[1].split("END", 1)[0]
+    assert set(re.findall(r"WHEN '(\w+)' THEN '(\w+)'", mapping)) == {(n.category, n.outcome) for n in PROGRAMME_NEEDS}

@@ -7,7 +7,8 @@ from charts.batang import ranked_bars
 from charts.evaluasi import error_trend
 from pipelines import evaluation_text as words
 from pipelines.accounts import ROLES
-from pipelines.evaluation_area import OUTPUT_HIGH, area_change
+from pipelines.domain import OUTPUT_HIGH
+from pipelines.evaluation_area import area_change
 from pipelines.formatting import markdown_literal, persen
 from pipelines.periods import period_label
 from ui import data, downloads, nav, widgets
