@@ -200,3 +200,148 @@ LATE_PROGRAMME = 0.8
 # Inclusion error (recipients outside desil 1-4 and not fakir miskin) above which the evaluation asks to
 # fix targeting: one recipient in four. Desil 1-4 is PKH's target range (DTSEN, Inpres 4/2025).
 HIGH_INCLUSION = 0.25
+
+
+# ---- vulnerable groups ------------------------------------------------------------------------
+
+# Whose member row decides that a family belongs to a group: any listed member ('anggota'), the
+# head's row ('kepala'), or the family's only listed member ('sendiri').
+WHO = ("anggota", "kepala", "sendiri")
+
+
+@dataclass(frozen=True)
+class VulnerableGroup:
+    """A group of people the TKPKD watches, named once: the SQL (family flag, per-area counts), the
+    indicator registry (Peta, Tren), Ringkasan and the case-list filter all read it from here.
+
+    `rule` calls a member-level macro of sql/marts/definisi.sql on a member row (`umur` is the age at
+    the end of the period, from Tanggal Lahir); a test checks the macro exists with those arguments."""
+
+    key: str  # family column in the lake: true when the family belongs (rentan_<key>)
+    label: str  # the group's name on pages and in the case-list filter
+    description: str  # one sentence a deputy mayor understands
+    source: str  # where the definition comes from
+    rule: str  # member-level rule: a call of a def_* macro in sql/marts/definisi.sql
+    inputs: tuple[str, ...]  # columns of the member upload (Anggota keluarga) that fill it
+    who: str = "anggota"
+    persons: bool = False  # also count the persons (jiwa_<key>), not only the families
+
+    @property
+    def flag(self) -> str:
+        return f"rentan_{self.key}"
+
+    @property
+    def indicator(self) -> str:
+        return f"keluarga_{self.key}"
+
+    @property
+    def person_indicator(self) -> str | None:
+        return f"jiwa_{self.key}" if self.persons else None
+
+    def family_sql(self) -> str:
+        """The family's columns, aggregated over its member rows (sql/marts/20_keluarga.sql)."""
+        if self.who == "kepala":  # no head row, or the head's value unknown: NULL
+            flag = f"bool_or({self.rule}) FILTER (WHERE hubungan = 'kepala')"
+        elif self.who == "sendiri":  # two members listed: known not to live alone
+            flag = f"CASE WHEN count(*) > 1 THEN false ELSE bool_or({self.rule}) END"
+        else:
+            flag = f"bool_or({self.rule})"
+        out = f"{flag} AS {self.flag}"
+        if self.persons:
+            out += f", CASE WHEN count({self.rule}) > 0 THEN count(*) FILTER (WHERE {self.rule}) END AS {self.person_indicator}"
+        return out
+
+    def area_sql(self) -> str:
+        """The area's counts (sql/marts/30_indikator.sql): NULL when no family of the area says."""
+        out = f"hitung_diketahui({self.flag}) AS {self.indicator}"
+        if self.persons:
+            out += f", sum({self.person_indicator}) AS {self.person_indicator}"
+        return out
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The family columns it adds to the lake."""
+        return (self.flag, self.person_indicator) if self.persons else (self.flag,)
+
+
+GROUPS: tuple[VulnerableGroup, ...] = (
+    VulnerableGroup(
+        "lansia",
+        "Lansia (60+)",
+        "Keluarga dengan sedikitnya satu anggota berumur 60 tahun atau lebih.",
+        "UU 13/1998 tentang Kesejahteraan Lanjut Usia (lansia: 60 tahun ke atas)",
+        "def_lansia(umur)",
+        ("tanggal_lahir",),
+        persons=True,
+    ),
+    VulnerableGroup(
+        "lansia_sendiri",
+        "Lansia tinggal sendiri",
+        "Keluarga yang satu-satunya anggota tercatatnya berumur 60 tahun atau lebih.",
+        "UU 13/1998; Susenas (lansia tinggal sendiri)",
+        "def_lansia(umur)",
+        ("tanggal_lahir",),
+        who="sendiri",
+    ),
+    VulnerableGroup(
+        "disabilitas",
+        "Penyandang disabilitas",
+        "Keluarga dengan sedikitnya satu anggota penyandang disabilitas (jenisnya belum tercatat di data).",
+        "UU 8/2016 tentang Penyandang Disabilitas",
+        "def_disabilitas(disabilitas)",
+        ("disabilitas",),
+        persons=True,
+    ),
+    VulnerableGroup(
+        "balita",
+        "Balita",
+        "Keluarga dengan sedikitnya satu anak berumur di bawah lima tahun.",
+        "Kemenkes (balita: 0-59 bulan)",
+        "def_balita(umur)",
+        ("tanggal_lahir",),
+        persons=True,
+    ),
+    VulnerableGroup(
+        "anak_tidak_sekolah",
+        "Anak 7-18 tidak sekolah",
+        "Keluarga dengan anak berumur 7-18 tahun yang tercatat tidak (lagi) bersekolah.",
+        "Wajib belajar 12 tahun (Permendikbud 19/2016, PIP); kolom Masih Sekolah",
+        "def_anak_tidak_sekolah(umur, masih_sekolah)",
+        ("tanggal_lahir", "masih_sekolah"),
+        persons=True,
+    ),
+    VulnerableGroup(
+        "kepala_perempuan",
+        "Kepala keluarga perempuan",
+        "Keluarga yang kepalanya perempuan.",
+        "BPS/Susenas (rumah tangga dengan kepala perempuan); PEKKA",
+        "def_perempuan(jenis_kelamin)",
+        ("jenis_kelamin", "hubungan"),
+        who="kepala",
+    ),
+    VulnerableGroup(
+        "kepala_informal",
+        "Kepala bekerja informal/UMKM",
+        "Keluarga yang kepalanya buruh lepas, pedagang kecil, petani, nelayan, tukang, sopir/ojek "
+        "atau berusaha sendiri (UMKM).",
+        "BPS (pekerja informal: berusaha sendiri, pekerja bebas, pekerja keluarga); UU 20/2008 (UMKM)",
+        "def_pekerjaan_informal(pekerjaan)",
+        ("pekerjaan", "hubungan"),
+        who="kepala",
+    ),
+)
+
+
+def family_group_sql() -> str:
+    """Every group's family columns, for the member aggregation of sql/marts/20_keluarga.sql."""
+    return ",\n       ".join(g.family_sql() for g in GROUPS)
+
+
+def family_group_columns() -> str:
+    """Every group's family columns by name, as keluarga_final carries them."""
+    return ", ".join(c for g in GROUPS for c in g.columns)
+
+
+def area_group_sql() -> str:
+    """Every group's per-area counts, for sql/marts/30_indikator.sql."""
+    return ",\n        ".join(g.area_sql() for g in GROUPS)

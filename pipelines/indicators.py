@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipelines.domain import GROUPS
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -143,6 +145,23 @@ INDICATORS: tuple[Indicator, ...] = (
         "Keluarga yang ditandai untuk diperiksa (mis. NIK kepala tidak valid, hanya ditemukan di verval).",
     ),
     Indicator("konflik", "Konflik data", "No KK yang muncul dengan isi berbeda di beberapa unggahan.", denominator=""),
+    # Vulnerable groups (pipelines/domain.py GROUPS): shares are of the families and persons a member
+    # list was uploaded for, so an area with half its lists in is not read as half as vulnerable.
+    *(
+        Indicator(g.indicator, g.label, g.description, denominator="keluarga_data_anggota", source=g.source)
+        for g in GROUPS
+    ),
+    *(
+        Indicator(
+            g.person_indicator,
+            f"{g.label} (jiwa)",
+            f"Anggota keluarga dalam kelompok {g.label.lower()}, dari anggota yang tercatat di data anggota keluarga.",
+            denominator="jiwa_data_anggota",
+            source=g.source,
+        )
+        for g in GROUPS
+        if g.person_indicator
+    ),
 )
 
 BY_KEY = {i.key: i for i in INDICATORS}

@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipelines import indicators as ind
 from pipelines.contracts import STATIC_CONTRACTS
-from pipelines.domain import LATE_PROGRAMME, NEEDS, Kode
+from pipelines.domain import GROUPS, LATE_PROGRAMME, NEEDS, Kode
 from pipelines.formatting import angka, is_missing, persen, perubahan, tanggal
 from pipelines.periods import period_bounds, period_label
 
@@ -45,6 +45,7 @@ FILLED_BY: dict[str, tuple[str, tuple[str, ...]]] = {
     "keluarga_fakir_miskin": ("verval", ()),
     "keluarga_penerima_program": ("penerima", ()),
 } | {n.indicator: ("keluarga", n.inputs) for n in NEEDS}
+FILLED_BY |= {key: ("anggota", g.inputs) for g in GROUPS for key in (g.indicator, g.person_indicator) if key}
 
 
 def filled_by(key: str) -> str | None:

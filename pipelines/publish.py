@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines import lake, pseudonym, registry
+from pipelines import domain, lake, pseudonym, registry
 from pipelines.cities import City
 from pipelines.clean import EXCLUDED_FILE, SQL_DIR, TYPED_FILE, load_macros, output_schema, staged_select
 from pipelines.contracts import contract_for, get_contract
@@ -361,7 +361,13 @@ def _build(
             isi_keluarga=_content_hash("keluarga", city, "k"),
             isi_verval=_content_hash("verval", city, "v"),
         )
-        _run_sql(con, "20_keluarga.sql", kriteria=", ".join(criteria))
+        _run_sql(
+            con,
+            "20_keluarga.sql",
+            kriteria=", ".join(criteria),
+            kelompok_rentan=domain.family_group_sql(),
+            kolom_rentan=domain.family_group_columns(),
+        )
         tables = {}
         for name, source, order in FAMILY_OUTPUTS:
             tables[name] = _write(con, work, name, source, order)
@@ -369,7 +375,12 @@ def _build(
                 f"CREATE OR REPLACE TEMP VIEW {source} AS SELECT * FROM read_parquet('{work / tables[name]['berkas']}')"
             )
         progress("Menghitung indikator wilayah, keluaran dan evaluasi program")
-        _run_sql(con, "30_indikator.sql", {"kode_kota": city.kode, "pakai_rw": city.pakai_rw})
+        _run_sql(
+            con,
+            "30_indikator.sql",
+            {"kode_kota": city.kode, "pakai_rw": city.pakai_rw},
+            kelompok_rentan=domain.area_group_sql(),
+        )
         _run_sql(con, "40_keluaran.sql")
         _run_sql(con, "50_evaluasi.sql")
         progress("Menulis tabel versi baru")

@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from pipelines.domain import NEEDS, PROGRAMME_NEEDS, BadCode, Kode, level_of, parent_code
+from pipelines import domain, indicators, insights
+from pipelines.contracts import STATIC_CONTRACTS
+from pipelines.domain import GROUPS, NEEDS, PROGRAMME_NEEDS, WHO, BadCode, Kode, level_of, parent_code
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,3 +97,69 @@ def test_a_programme_category_leads_to_its_need_in_the_evaluation(need):
 def test_the_evaluation_knows_no_category_the_domain_does_not():
     mapping = _sql("marts/50_evaluasi.sql").split("MACRO eval_kebutuhan", 1)[1].split("END", 1)[0]
     assert set(re.findall(r"WHEN '(\w+)' THEN '(\w+)'", mapping)) == {(n.category, n.outcome) for n in PROGRAMME_NEEDS}
+
+
+# ---- vulnerable groups: declared once, the SQL written from the declaration --------------------
+
+
+@pytest.mark.parametrize("group", GROUPS, ids=lambda g: g.key)
+def test_each_group_rule_is_a_macro_of_the_definitions_with_those_arguments(group):
+    name, args = re.fullmatch(r"(def_\w+)\((.*)\)", group.rule).groups()
+    [params] = re.findall(rf"MACRO {name}\((.*?)\) AS", _sql("marts/definisi.sql"))
+    assert [a.strip() for a in args.split(",")] == [p.strip() for p in params.split(",")]
+    assert group.who in WHO
+    assert set(group.inputs) <= set(STATIC_CONTRACTS["anggota"].names), "fed by a column the member list has not"
+    assert ("hubungan" in group.inputs) == (group.who == "kepala")
+
+
+def test_the_marts_take_the_groups_from_the_domain_module_not_by_hand():
+    family, area = _sql("marts/20_keluarga.sql"), _sql("marts/30_indikator.sql")
+    assert "{kelompok_rentan}" in family and family.count("{kolom_rentan}") == 2
+    assert "{kelompok_rentan}" in area
+    for g in GROUPS:  # a group written by hand as well would be counted twice
+        assert g.flag not in family and g.indicator not in area
+
+
+def test_the_generated_sql_names_every_column_once():
+    family = domain.family_group_sql()
+    columns = [c for g in GROUPS for c in g.columns]
+    assert len(columns) == len(set(columns)) and len({g.label for g in GROUPS}) == len(GROUPS)
+    assert [c.strip() for c in domain.family_group_columns().split(",")] == columns
+    assert re.findall(r" AS (\w+)", family) == columns
+    assert re.findall(r" AS (\w+)", domain.area_group_sql()) == [
+        c for g in GROUPS for c in (g.indicator, g.person_indicator) if c
+    ]
+
+
+@pytest.mark.parametrize("group", GROUPS, ids=lambda g: g.key)
+def test_each_group_reaches_the_registry_and_says_which_upload_fills_it(group):
+    meta = indicators.get(group.indicator)
+    assert (meta.label, meta.denominator) == (group.label, "keluarga_data_anggota")
+    assert meta in indicators.MAPPABLE  # Peta and Tren offer it
+    assert insights.filled_by(group.indicator).startswith("diisi dari unggahan Anggota keluarga, kolom ")
+    if group.person_indicator:
+        assert indicators.get(group.person_indicator).denominator == "jiwa_data_anggota"
+
+
+def _rule(sql: str, *values):
+    con = duckdb.connect()
+    con.execute((SQL / "marts" / "definisi.sql").read_text(encoding="utf-8"))
+    return [con.execute(f"SELECT {sql}", [v]).fetchone()[0] for v in values]
+
+
+def test_age_and_schooling_boundaries():
+    assert _rule("def_lansia(?)", 59, 60, None) == [False, True, None]
+    assert _rule("def_balita(?)", 4, 5) == [True, False]
+    assert _rule("def_anak_tidak_sekolah(?, false)", 6, 7, 18, 19, None) == [False, True, True, False, None]
+    assert _rule("def_anak_tidak_sekolah(10, ?)", True, None) == [False, None]
+    assert _rule("umur_pada('2000-12-31'::DATE, ?::DATE)", "2060-12-30", "2060-12-31") == [59, 60]
+
+
+def test_work_words_that_count_as_informal_or_umkm():
+    informal = ["Buruh harian lepas", "Nelayan", "Pedagang kecil", "Tukang bangunan", "Sopir/ojek", "Wiraswasta"]
+    informal += ["Petani/pekebun", "Tukang jahit", "Usaha warung (UMKM)"]
+    formal = ["PNS/ASN", "Karyawan swasta", "Buruh pabrik", "TNI/Polri", "Pensiunan", "Tidak bekerja", "Pelajar"]
+    formal += ["Mengurus rumah tangga", "Belum/tidak bekerja", "Karyawan BUMN"]
+    assert _rule("def_pekerjaan_informal(?)", *informal) == [True] * len(informal)
+    assert _rule("def_pekerjaan_informal(?)", *formal) == [False] * len(formal)
+    assert _rule("def_pekerjaan_informal(?)", "Astronot", None) == [None, None]

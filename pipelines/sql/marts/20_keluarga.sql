@@ -19,15 +19,22 @@ CREATE OR REPLACE TEMP TABLE program_kk AS
 SELECT periode_terima AS periode, kk AS no_kk, list(DISTINCT kode ORDER BY kode) AS program, sum(nilai) AS nilai_bantuan
 FROM penerima_pilih WHERE kk IS NOT NULL GROUP BY periode_terima, kk;
 
--- Step anggota_kk: members listed per family and period.
+-- Step anggota_kk: members listed per family and period, and the vulnerable groups the family
+-- belongs to (one column per group of pipelines/domain.py GROUPS, written from there; member rules
+-- in definisi.sql).
 CREATE OR REPLACE TEMP TABLE anggota_kk AS
-SELECT a.periode, a.no_kk, count(*) AS anggota_tercatat,
+WITH anggota_umur AS (
+    SELECT a.*, g.akhir, umur_pada(a.tanggal_lahir, g.akhir) AS umur
+    FROM anggota_pilih a JOIN periode_semua g USING (periode)
+    WHERE a.no_kk IS NOT NULL
+)
+SELECT periode, no_kk, count(*) AS anggota_tercatat,
        -- Under-fives at the end of the period: the denominator of stunting prevalence.
-       count(*) FILTER (WHERE a.tanggal_lahir > g.akhir - INTERVAL 5 YEAR) AS balita,
-       count(*) FILTER (WHERE a.stunting) AS balita_stunting,
-       count(*) FILTER (WHERE a.disabilitas) AS anggota_disabilitas
-FROM anggota_pilih a JOIN periode_semua g USING (periode)
-WHERE a.no_kk IS NOT NULL GROUP BY a.periode, a.no_kk;
+       count(*) FILTER (WHERE tanggal_lahir > akhir - INTERVAL 5 YEAR) AS balita,
+       count(*) FILTER (WHERE stunting) AS balita_stunting,
+       count(*) FILTER (WHERE disabilitas) AS anggota_disabilitas,
+       {kelompok_rentan}
+FROM anggota_umur GROUP BY periode, no_kk;
 
 -- Step keluarga_dasar: listed families plus families found only by a verval survey in that
 -- period (the RT's own count finds people national lists miss). The pseudonym is computed here, once.
@@ -71,7 +78,7 @@ WITH dengan_fm AS (
     FROM keluarga_dasar d
     LEFT JOIN fm_periode f ON f.periode = d.periode AND f.no_kk = d.no_kk
 ), lengkap AS (
-    SELECT d.*, a.anggota_tercatat, a.balita, a.balita_stunting, a.anggota_disabilitas, p.nilai_bantuan,
+    SELECT d.*, a.anggota_tercatat, a.balita, a.balita_stunting, a.anggota_disabilitas, {kolom_rentan}, p.nilai_bantuan,
            list_sort(list_distinct(list_concat(
                coalesce(p.program, []::VARCHAR[]),
                CASE WHEN d.penerima_pkh THEN ['PKH'] ELSE []::VARCHAR[] END,
@@ -109,6 +116,10 @@ SELECT
     balita,
     coalesce(balita_stunting, 0) AS balita_stunting,
     coalesce(anggota_disabilitas, 0) AS anggota_disabilitas,
+    -- Members listed for the family in this period (NULL: no member list): what the vulnerable
+    -- groups' shares are shares of.
+    anggota_tercatat,
+    {kolom_rentan},
     nik_kepala IS NOT NULL AS nik_kepala_valid,
     _ditandai AS perlu_verifikasi,
     _alasan_tanda AS alasan_verifikasi,
@@ -127,7 +138,7 @@ FROM keluarga_dasar;
 -- Step anggota_out: members, with age at the end of the period.
 CREATE OR REPLACE TEMP VIEW anggota_out AS
 SELECT a.periode, pseudonim(a.nik) AS nik_hash, pseudonim(a.no_kk) AS kk_hash, a.jenis_kelamin,
-       date_diff('year', a.tanggal_lahir, g.akhir) - CASE WHEN strftime(g.akhir, '%m%d') < strftime(a.tanggal_lahir, '%m%d') THEN 1 ELSE 0 END AS umur,
+       umur_pada(a.tanggal_lahir, g.akhir) AS umur,
        a.hubungan, a.pendidikan, a.masih_sekolah, a.pekerjaan, a.disabilitas, a.stunting,
        a.nik IS NOT NULL AS nik_valid, a._ditandai AS perlu_verifikasi
 FROM anggota_pilih a JOIN periode_semua g USING (periode);

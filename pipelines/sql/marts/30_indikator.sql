@@ -35,6 +35,11 @@ WITH agregat AS (
         count(*) FILTER (WHERE galat_inklusi) AS galat_inklusi,
         sum(balita) AS jumlah_balita,
         sum(balita_stunting) AS balita_stunting,
+        -- Vulnerable groups (pipelines/domain.py GROUPS, written from there): families and persons
+        -- in each, out of the families and persons a member list was uploaded for.
+        count(anggota_tercatat) AS keluarga_data_anggota,
+        sum(anggota_tercatat) AS jiwa_data_anggota,
+        {kelompok_rentan},
         count(*) FILTER (WHERE nik_kepala_valid) AS keluarga_nik_valid,
         count(*) FILTER (WHERE perlu_verifikasi) AS keluarga_perlu_verifikasi,
         count(*) FILTER (WHERE sumber_data = 'verval') AS keluarga_hanya_verval,

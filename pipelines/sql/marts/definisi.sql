@@ -54,3 +54,43 @@ CREATE OR REPLACE MACRO def_galat_eksklusi(desil, fakir_miskin, menerima_program
 -- still within Sembako and PBI-JK rules, so it is not counted as an error).
 CREATE OR REPLACE MACRO def_galat_inklusi(desil, fakir_miskin, menerima_program) AS
     menerima_program AND coalesce(desil >= 6, false) AND NOT coalesce(fakir_miskin, false);
+
+-- Vulnerable groups (pipelines/domain.py GROUPS). Each macro judges one member row; the family
+-- belongs when any member, its head, or its only member (by the group) does. NULL when the member
+-- list does not say (no birth date, no sex, a blank schooling cell, work in words not listed here).
+
+-- Age in whole years at `akhir` (the end of the period).
+CREATE OR REPLACE MACRO umur_pada(tanggal_lahir, akhir) AS
+    date_diff('year', tanggal_lahir, akhir)
+    - CASE WHEN strftime(akhir, '%m%d') < strftime(tanggal_lahir, '%m%d') THEN 1 ELSE 0 END;
+
+-- Lanjut usia: 60 years or older (UU 13/1998 pasal 1).
+CREATE OR REPLACE MACRO def_lansia(umur) AS umur >= 60;
+
+-- Balita: under five (0-59 months, Kemenkes).
+CREATE OR REPLACE MACRO def_balita(umur) AS umur < 5;
+
+-- Penyandang disabilitas (UU 8/2016). The member list says yes/no; it does not carry the type.
+CREATE OR REPLACE MACRO def_disabilitas(disabilitas) AS disabilitas;
+
+-- Anak 7-18 tidak sekolah: of school age for the 12-year compulsory schooling (SD to SMA; the PIP
+-- range) and "Masih Sekolah" answered no. A blank answer is unknown, never out of school. Older and
+-- younger members are not in the group (false).
+CREATE OR REPLACE MACRO def_anak_tidak_sekolah(umur, masih_sekolah) AS
+    CASE WHEN umur IS NULL THEN NULL WHEN umur BETWEEN 7 AND 18 THEN NOT masih_sekolah ELSE false END;
+
+-- Perempuan, from the cleaned sex code (L/P).
+CREATE OR REPLACE MACRO def_perempuan(jenis_kelamin) AS
+    CASE jenis_kelamin WHEN 'P' THEN true WHEN 'L' THEN false END;
+
+-- Pekerjaan informal atau usaha mikro (BPS: berusaha sendiri, dibantu buruh tidak tetap, pekerja
+-- bebas, pekerja keluarga; UU 20/2008 for UMKM). Work is free text in member lists, so it is read
+-- by keywords: employees (PNS/ASN, TNI/Polri, karyawan, buruh pabrik, guru, tenaga kesehatan),
+-- pensioners, students, housekeeping and no work are not informal; casual labour, traders, farmers,
+-- fishers, craftsmen, drivers and the self-employed (wiraswasta, usaha, UMKM) are. Other words: NULL.
+CREATE OR REPLACE MACRO def_pekerjaan_informal(pekerjaan) AS
+    CASE
+        WHEN pekerjaan IS NULL THEN NULL
+        WHEN regexp_matches(lower(pekerjaan), 'pns|asn|tni|polri|polisi|karyawan|pegawai|buruh pabrik|guru|dosen|dokter|bidan|perawat|tenaga kesehatan|pensiun|pelajar|mahasiswa|sekolah|mengurus rumah|ibu rumah|tidak bekerja|belum bekerja|belum/tidak|tidak/belum') THEN false
+        WHEN regexp_matches(lower(pekerjaan), 'buruh|lepas|harian|serabutan|pedagang|dagang|jualan|warung|nelayan|petani|pekebun|peternak|tukang|sopir|supir|ojek|becak|kurir|wiraswasta|wirausaha|usaha|umkm|pengrajin|perajin|penjahit|pembantu|asisten rumah|pemulung|montir|bengkel') THEN true
+    END;
