@@ -33,6 +33,22 @@ NEEDS_DATA_CORRECTION = ("pindah", "meninggal")
 MAX_NOTE = 500
 # Basic needs a family lacks (published family columns), in the words the case list uses.
 NEEDS = {n.flag: n.case_label for n in domain.NEEDS}
+# Vulnerable groups a family belongs to (published family columns), in the words of the filter.
+GROUPS = {g.flag: g.label for g in domain.GROUPS}
+
+
+def chosen(rows: pd.DataFrame, *, only_unserved: bool, needs: list[str], groups: list[str]) -> pd.Series:
+    """Families of the case list kept by its filters: every chosen unmet need and every chosen group
+    (labels as the filters show them). Unknown is not in: a family whose list does not say is left out."""
+    keep = rows["kk_hash"].notna()
+    if only_unserved:
+        keep &= ~rows["menerima_program"].fillna(False).astype(bool)
+    for words, columns in ((needs, NEEDS), (groups, GROUPS)):
+        for label in words:
+            column = next(k for k, v in columns.items() if v == label)
+            # A lake published before the column existed: nobody is known to be in it.
+            keep &= rows[column].fillna(False).astype(bool) if column in rows else False
+    return keep
 
 
 class FollowUpError(ValueError):

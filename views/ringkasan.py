@@ -7,7 +7,7 @@ import streamlit as st
 
 from charts.batang import ranked_bars
 from pipelines import indicators as ind
-from pipelines import insights
+from pipelines import insights, vulnerable
 from pipelines.formatting import angka, is_missing, persen
 from pipelines.periods import period_label
 from ui import cards, data, downloads, nav, tables, widgets
@@ -49,6 +49,11 @@ with st.container(border=True):
         st.markdown(f"- {sentence}")
 
 cards.headline_cards(heads, period_label(prev) if prev else None, period_label(year) if year else None)
+
+st.markdown(f"#### Kelompok rentan: {title}")
+lenses = vulnerable.lenses(trend, period, periods)
+st.dataframe(vulnerable.table(lenses, period_label(prev) if prev else None), hide_index=True, key="ringkasan_rentan")
+st.caption(vulnerable.note(lenses, row.to_dict()))
 
 if len(changes):
     left, right = st.columns(2)

@@ -169,11 +169,10 @@ only_unserved = st.toggle("Hanya yang belum menerima program", key="sasaran_belu
 need_filter = st.multiselect(
     "Kebutuhan belum terpenuhi", list(casework.NEEDS.values()), key="sasaran_kebutuhan", placeholder="Semua kebutuhan"
 )
-keep = rows["kk_hash"].notna()
-if only_unserved:
-    keep &= ~rows["menerima_program"].fillna(False)
-for label in need_filter:
-    keep &= rows[next(k for k, v in casework.NEEDS.items() if v == label)].fillna(False)
+group_filter = st.multiselect(
+    "Kelompok rentan", list(casework.GROUPS.values()), key="sasaran_rentan", placeholder="Semua kelompok"
+)
+keep = casework.chosen(rows, only_unserved=only_unserved, needs=need_filter, groups=group_filter)
 view, table = rows[keep], table[keep]
 
 st.markdown(

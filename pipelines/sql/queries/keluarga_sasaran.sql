@@ -1,10 +1,9 @@
 -- The case list of one kelurahan: desil-1 and fakir-miskin families (with $luas, every family
 -- eligible for help: desil 1-4 or FM), their unmet needs and the programmes they receive.
 -- Personal columns are read only when $pribadi is true; the read side masks them unless told not to.
-SELECT k.kk_hash, k.rw, k.rt, k.desil, k.fakir_miskin, k.skor_fm, k.jumlah_jiwa,
-       k.rtlh, k.tanpa_air_layak, k.tanpa_sanitasi_layak, k.tanpa_jaminan_kesehatan, k.rawan_pangan,
-       k.tanpa_listrik, k.balita_stunting, k.program, k.menerima_program, k.perlu_verifikasi,
-       k.alasan_verifikasi, k.sumber_data, k.diperbarui,
+-- Every published family column (pseudonymous: unmet needs, vulnerable groups, programmes), so a
+-- new need or group reaches the list's filters without touching this query.
+SELECT k.*,
        CASE WHEN $pribadi THEN p.nama_kepala END AS nama_kepala,
        CASE WHEN $pribadi THEN p.alamat END AS alamat,
        CASE WHEN $pribadi THEN p.no_kk END AS no_kk,
