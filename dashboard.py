@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import auth, nav
 
-st.set_page_config(page_title="Dasbor TKPKD", page_icon="ui/ikon.png", layout="wide", initial_sidebar_state="auto")
+st.set_page_config(page_title="Dasbor TKPKD", page_icon=nav.ICON, layout="wide", initial_sidebar_state="auto")
 
 account = auth.current_account()
 if account is None:

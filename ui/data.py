@@ -115,10 +115,13 @@ def region_names() -> dict[str, str]:
 
 
 @st.cache_data(**CACHE)
-def _evaluation(prefix: str | None, names: bool, version: str, area: str, period: str) -> Evaluation:
-    return evaluate(lake_reader(), Scope(prefix, names), period, area=area)
+def _evaluation(prefix: str | None, version: str, area: str, period: str) -> Evaluation:
+    return evaluate(lake_reader(), Scope(prefix), period, area=area)
 
 
 def evaluation(scope: Scope, area: str, period: str) -> Evaluation:
-    """The programme evaluation of an area and period (outputs, outcomes, impact, targeting)."""
-    return _evaluation(scope.kode_wilayah, scope.names, version(), area, period)
+    """The programme evaluation of an area and period (outputs, outcomes, impact, targeting).
+
+    It holds counts, never names, so the scope's area alone keys it: the chair and the analysts,
+    who see the same city, share one computation."""
+    return _evaluation(scope.kode_wilayah, version(), area, period)

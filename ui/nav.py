@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,9 @@ from pipelines.settings import get_settings
 from ui import auth, data, widgets
 
 ROOT = Path(__file__).resolve().parent.parent
+# The browser tab's icon as a data URL, read once: given a file path, Streamlit would open, decode and
+# re-encode the image on every script run of every session.
+ICON = "data:image/png;base64," + base64.b64encode((ROOT / "ui" / "ikon.png").read_bytes()).decode("ascii")
 # key: (script, title, icon). A role's pages come from pipelines.accounts.ROLES.
 PAGES = {
     "ringkasan": ("views/ringkasan.py", "Ringkasan", ":material/dashboard:"),
