@@ -1,8 +1,9 @@
-"""A meeting room opening the dashboard at once: shared work, server settings."""
+"""A meeting room opening the dashboard at once: logins from one address, shared work, server settings."""
 
 from __future__ import annotations
 
 import base64
+import threading
 import time
 import tomllib
 from pathlib import Path
@@ -14,9 +15,67 @@ from streamlit.testing.v1 import AppTest
 from pipelines import accounts
 from tests.apptest import PASSWORD, failed, texts
 from tests.test_evaluation import make_programme_city
-from ui import data, nav, state
+from ui import auth, data, nav, state
 
 ROOT = Path(__file__).resolve().parent.parent
+# More people than accounts.SOURCE_MAX_FAILURES, all behind one address (a meeting room's network).
+ROOM = accounts.SOURCE_MAX_FAILURES + 5
+ADDRESS = "-"  # what AppTest's login form reports as the client's address
+
+
+def _login(username: str) -> AppTest:
+    """The login form, filled in and sent, as one participant does."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.run()
+    at.text_input(key="masuk_nama").input(username)
+    at.text_input(key="masuk_sandi").input(PASSWORD)
+    return at.button[0].click().run()
+
+
+def test_a_room_behind_one_address_logging_in_together_all_get_in(settings, monkeypatch):
+    names = [f"peserta{i:02d}" for i in range(ROOM)]
+    for name in names:
+        accounts.create(
+            settings, username=name, nama=name, peran="pimpinan", wilayah=None, password=PASSWORD, city_code="61.71"
+        )
+    checking, most = 0, 0
+    count = threading.Lock()
+    real = accounts.authenticate
+
+    def counted(*args, **kwargs):
+        nonlocal checking, most
+        with count:
+            checking += 1
+            most = max(most, checking)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            with count:
+                checking -= 1
+
+    monkeypatch.setattr(accounts, "authenticate", counted)
+    start = threading.Barrier(len(names))
+    answers: dict[str, str] = {}
+
+    def submit(name: str) -> None:
+        # The check the login form makes, for everyone at the same moment from the same address.
+        start.wait()
+        try:
+            answers[name] = auth.check_password(settings, name, PASSWORD, source=ADDRESS).username
+        except accounts.AccountError as exc:
+            answers[name] = str(exc)
+
+    threads = [threading.Thread(target=submit, args=(name,)) for name in names]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == {name: name for name in names}
+    assert most <= auth.LOGINS_AT_ONCE
+    # Whoever comes in late through the form, from the same address, is not locked out either.
+    late = _login(names[0])
+    assert not late.error
+    assert late.session_state[state.ACCOUNT] == names[0]
 
 
 def _page_as(username: str, page: str) -> AppTest:

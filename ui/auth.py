@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 
 import streamlit as st
 
 from pipelines import accounts, audit
 from pipelines.accounts import Account, AccountError
-from pipelines.settings import get_settings
+from pipelines.settings import Settings, get_settings
 from ui import state
 
 # A session ends after 30 idle minutes, and after 12 hours whatever happens.
 IDLE_TIMEOUT_S = 30 * 60
 MAX_SESSION_S = 12 * 60 * 60
+# Password checks running at once in this server process; the others wait their turn. A check is
+# argon2 (about 0.2 s of CPU and 64 MiB), so more at once than cores only adds memory. And a check in
+# progress counts against its source address until it succeeds: a meeting room behind one address
+# logging in together would otherwise reach accounts.SOURCE_MAX_FAILURES and lock that address.
+LOGINS_AT_ONCE = 2
+_login_slots = threading.BoundedSemaphore(LOGINS_AT_ONCE)
 log = logging.getLogger("tkpkd")
 
 
@@ -76,6 +83,12 @@ def current_account() -> Account | None:
     return None
 
 
+def check_password(settings: Settings, username: str, password: str, *, source: str) -> Account:
+    """The account whose password this is (accounts.authenticate), a few checks at a time."""
+    with _login_slots:
+        return accounts.authenticate(settings, username, password, source=source)
+
+
 def _start_session(account: Account, how: str) -> None:
     """Audited first: a login the log cannot record does not happen."""
     audit.record(
@@ -101,7 +114,7 @@ def login_page() -> None:
         settings = get_settings()
         try:
             try:
-                account = accounts.authenticate(settings, username, password, source=client_source())
+                account = check_password(settings, username, password, source=client_source())
             except AccountError as exc:
                 audit.record(settings, user=(username or "-")[:40], role="-", action="gagal_masuk", detail=str(exc))
                 st.error(str(exc))
