@@ -13,21 +13,29 @@ the role has one), then:
 2. the crowd: N sessions at once on a fresh server (cold caches, as at the start of a rakor).
 
 Each session opens the login page, logs in, waits for its first page (Ringkasan), then opens Peta,
-Tren and Evaluasi program (Keluarga sasaran instead of Evaluasi for a lurah) from the sidebar. A page
-counts as loaded when its title is shown and Streamlit reports the script run finished (connected,
-not running, no status widget), the condition the browser tests wait for. Drawing the map and charts
-in the browser is not counted: in a meeting every participant's own laptop does that.
+Tren and Evaluasi program (Keluarga sasaran instead of Evaluasi for a lurah) from the sidebar. Each
+step is timed twice:
+- in the browser: until the page's title is shown and Streamlit reports the script run finished
+  (connected, not running, no status widget), the condition the browser tests wait for;
+- on the wire, the server's answer: from the websocket frame asking for the run to the frame saying
+  it finished, both stamped by Chromium's network stack (CDP), so a renderer still busy drawing here
+  does not add to it. Drawing the map and charts is what each participant's own laptop does.
 
-Printed: sessions that saw the login form and their first page, first-page time and page-load time
-(median and 90th percentile), the server's peak memory (RSS of the server processes and their
-children), each beside the yardstick and the ratio. Targets (2 cores), PASS/FAIL: every session
-sees its first page, page-load p90 under 5 s, server memory under 1.5 GB. Nothing is asserted.
+Printed: sessions that saw the login form and their first page; first-page and page-load times
+(median and 90th percentile) both ways; the server's peak memory (RSS of the server processes and
+their children, from /proc) and its CPU per session; each beside the yardstick and the ratio; the
+machine's load average during the run (other work on the machine slows every figure). Targets
+(2 cores), PASS/FAIL: every session sees its first page, page-load p90 under 5 s, server memory
+under 1.5 GB. Nothing is asserted.
 
-The clients run here too, so they take CPU from the server: one Chromium with a browser context per
-session (isolated cookies, one renderer per page), driven from one asyncio loop. The script prints
-the CPU the clients took beside the server's; with 20 sessions the clients used about as much CPU as
-the server (see README, "Rapat dengan banyak peserta"), so the figures are upper bounds for a room
-where every participant brings their own laptop.
+The clients run here too and take CPU from the server: one Chromium with a browser context per
+session (isolated cookies and cache, one renderer per page), driven from one asyncio loop. Sharing
+one context (a warm cache) saves the server's static files but not the clients' CPU, nor does turning
+WebGL off. Chromium takes about 7 s of CPU per session (login and four pages; a third of it drawing
+plotly charts), four to five times what the server spends: with 20 sessions, 164 s of client CPU
+against the server's 31 s. Times in the browser are therefore upper bounds for a room where every
+participant brings their own laptop; the server's answer is the closer figure, and it still shares
+the two cores with the clients.
 """
 
 from __future__ import annotations
@@ -198,6 +206,7 @@ class Servers:
         for url in self.urls:
             self._wait_healthy(url)
         self.peak_rss = 0
+        self.loads: list[float] = []  # the machine's 1-minute load average, sampled alongside
         self._sampling = False
 
     def _wait_healthy(self, url: str) -> None:
@@ -228,6 +237,7 @@ class Servers:
         def loop() -> None:
             while self._sampling:
                 self.peak_rss = max(self.peak_rss, self.rss())
+                self.loads.append(os.getloadavg()[0])
                 time.sleep(every_s)
 
         self._sampler = threading.Thread(target=loop, daemon=True)
@@ -386,7 +396,12 @@ class Figures:
     wall_s: float
     server_cpu_s: float
     client_cpu_s: float
+    load_average: float
     errors: list[str]
+
+    @property
+    def server_cpu_per_session(self) -> float:
+        return self.server_cpu_s / self.sessions
 
 
 def spread(values: list[float]) -> tuple[float, float]:
@@ -415,6 +430,7 @@ def phase(data: Path, users, *, servers: int, together: bool, timeout_ms: int, n
         wall_s=wall,
         server_cpu_s=server_cpu,
         client_cpu_s=client_cpu_s,
+        load_average=statistics.mean(dashboards.loads) if dashboards.loads else math.nan,
         errors=[f"{s.username}: {s.error}" for s in sessions if s.error],
     )
 
@@ -426,7 +442,7 @@ def median_of(runs: list[Figures], attr: str, index: int | None = None) -> float
 
 def line(label: str, crowd: float, lone: float, unit: str = "s") -> str:
     ratio = crowd / lone if lone else math.nan
-    return f"  {label:<46} {crowd:7.2f} {unit}   sendiri {lone:6.2f} {unit}   x{ratio:.1f}"
+    return f"  {label:<50} {crowd:7.2f} {unit}   sendiri {lone:6.2f} {unit}   x{ratio:.1f}"
 
 
 def report(runs: list[Figures], lone: Figures) -> None:
@@ -436,7 +452,7 @@ def report(runs: list[Figures], lone: Figures) -> None:
             f"  jalan {i}: halaman pertama {r.saw_first}/{r.sessions}; muat halaman median/p90 "
             f"{r.load[0]:.2f}/{r.load[1]:.2f} s di peramban, {r.load_wire[0]:.2f}/{r.load_wire[1]:.2f} s jawaban "
             f"server; memori {r.peak_rss / gb:.2f} GB; CPU server {r.server_cpu_s:.0f} s, klien {r.client_cpu_s:.0f} s "
-            f"dalam {r.wall_s:.0f} s"
+            f"dalam {r.wall_s:.0f} s, beban mesin rata-rata {r.load_average:.1f}"
         )
         for error in r.errors:
             print(f"    gagal: {error}")
@@ -456,6 +472,7 @@ def report(runs: list[Figures], lone: Figures) -> None:
             print(line(f"{label}, {which}", median_of(runs, attr, index), getattr(lone, attr)[index]))
     rss = median_of(runs, "peak_rss")
     print(line("memori server puncak", rss / gb, lone.peak_rss / gb, "GB"))
+    print(line("CPU server per sesi", median_of(runs, "server_cpu_per_session"), lone.server_cpu_per_session))
     print(
         f"  CPU selama rombongan: server {median_of(runs, 'server_cpu_s'):.0f} s, klien (Chromium dan pengendalinya) "
         f"{median_of(runs, 'client_cpu_s'):.0f} s, dalam {median_of(runs, 'wall_s'):.0f} s pada {os.cpu_count()} inti"
