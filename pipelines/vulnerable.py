@@ -75,7 +75,8 @@ def table(items: list[Lens], prev_label: str | None) -> pd.DataFrame:
                 "Kelompok": lens.group.label,
                 "Keluarga": angka(lens.families),
                 "Porsi": persen(lens.share),
-                change: lens.change_prev or ("-" if prev_label else "belum ada pembanding"),
+                # The previous period's member list did not say (or there is none): nothing to compare.
+                change: lens.change_prev or "belum ada pembanding",
                 "Jiwa": persons,
             }
         )

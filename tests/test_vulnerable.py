@@ -151,6 +151,8 @@ def test_ringkasan_shows_the_groups_with_share_and_change(lensed):
     assert shown.loc["Lansia tinggal sendiri", "Perubahan sejak Triwulan III 2025"] == "baru muncul"
     assert shown.loc["Penyandang disabilitas", "Jiwa"] == "2 (20,0%)"
     assert shown.loc["Kepala bekerja informal/UMKM", "Keluarga"] == "2"
+    # The 2025-Q3 member list had no work column: no comparison, rather than a made-up change.
+    assert shown.loc["Kepala bekerja informal/UMKM", "Perubahan sejak Triwulan III 2025"] == "belum ada pembanding"
     assert "Porsi dihitung dari 4 dari 5 keluarga yang daftar anggotanya sudah diunggah" in texts(at)
 
 
