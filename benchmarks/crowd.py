@@ -320,6 +320,8 @@ async def _loaded(page, title: str, timeout_ms: int) -> None:
 
 async def run_session(browser, url: str, session: Session, timeout_ms: int) -> Session:
     context = await browser.new_context(viewport=VIEWPORT)
+    # Clicks and typing wait for the page as long as loading does (Playwright's default is 30 s).
+    context.set_default_timeout(timeout_ms)
     page = await context.new_page()
     wire = Wire()
     cdp = await context.new_cdp_session(page)
