@@ -33,8 +33,8 @@ The clients run here too and take CPU from the server: one Chromium with a brows
 session (isolated cookies and cache, one renderer per page), driven from one asyncio loop. Sharing
 one context (a warm cache) saves the server's static files but not the clients' CPU, nor does turning
 WebGL off. Chromium takes about 7 s of CPU per session (login and four pages; a third of it drawing
-plotly charts), four to five times what the server spends: with 20 sessions, 164 s of client CPU
-against the server's 31 s. Times in the browser are therefore upper bounds for a room where every
+plotly charts), six to seven times what the server spends: with 20 sessions, 161 s of client CPU
+against the server's 27 s. Times in the browser are therefore upper bounds for a room where every
 participant brings their own laptop; the server's answer is the closer figure, and it still shares
 the two cores with the clients.
 """
