@@ -276,17 +276,22 @@ class LakeReader:
             },
         )
         if reveal and len(rows):
-            audit.record(
-                self.settings,
-                user=scope.user or "-",
-                role=scope.role or "-",
-                action="lihat_nama",
-                scope=kelurahan,
-                rows=len(rows),
-                detail=f"{period}{' RW ' + rw if rw else ''}{' RT ' + rt if rt else ''}"
-                + (", NIK lengkap" if full_ids else ""),
+            self._audit_names(
+                scope, kelurahan, len(rows), f"{period}{' RW ' + rw if rw else ''}{' RT ' + rt if rt else ''}", full_ids
             )
         return _mask_family(rows, reveal=reveal, full_ids=full_ids)
+
+    def _audit_names(self, scope: Scope, kelurahan: str, rows: int, detail: str, full_ids: bool) -> None:
+        """One `lihat_nama` line for names shown in a kelurahan (and whether whole IDs were)."""
+        audit.record(
+            self.settings,
+            user=scope.user or "-",
+            role=scope.role or "-",
+            action="lihat_nama",
+            scope=kelurahan,
+            rows=rows,
+            detail=detail + (", NIK lengkap" if full_ids else ""),
+        )
 
     def family_detail(
         self,
@@ -316,15 +321,7 @@ class LakeReader:
             columns=["periode", "kode_program", "nama_program", "opd", "tanggal", "nilai"],
         )
         if reveal and len(rows):
-            audit.record(
-                self.settings,
-                user=scope.user or "-",
-                role=scope.role or "-",
-                action="lihat_nama",
-                scope=kelurahan,
-                rows=max(1, len(members)),
-                detail=f"{period} rincian keluarga" + (", NIK lengkap" if full_ids else ""),
-            )
+            self._audit_names(scope, kelurahan, max(1, len(members)), f"{period} rincian keluarga", full_ids)
         if not reveal:
             members["nama"] = members["nama"].map(casework.mask_name)
         if not (reveal and full_ids):

@@ -12,7 +12,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pipelines.publish import publish
 from pipelines.settings import Settings
 from tests.apptest import PASSWORD, create_users
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, Server, login, require_chromium, shot, wait_idle
+from tests.browser import WAIT_MS, Server, login, require_chromium, shot, wait_idle
 from tests.conftest import make_small_city
 from ui.nav import PAGES
 
@@ -32,14 +32,6 @@ def server(tmp_path_factory):
     srv = Server(settings.data_dir)
     yield srv
     srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ import pytest
 
 from pipelines.publish import publish
 from pipelines.settings import Settings
-from tests import test_browser
 from tests.apptest import PASSWORD, create_users
 from tests.browser import Server, login, require_chromium, shot, wait_idle
 from tests.conftest import make_small_city
@@ -30,7 +29,6 @@ playwright = pytest.importorskip("playwright.sync_api")
 require_chromium()
 
 LIFETIME_S = "6"
-browser = test_browser.browser  # the same module-wide Chromium fixture
 
 
 @pytest.fixture(scope="module")

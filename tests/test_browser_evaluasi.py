@@ -36,13 +36,17 @@ def test_evaluation_page_draws_the_quadrants_and_answers(server):
         login(page, server.url, "pimpinan", PASSWORD, "evaluasi")
         wait_idle(page)
         page.get_by_text("Jawaban singkat untuk rapat").wait_for(timeout=WAIT_MS)
-        page.wait_for_function("() => document.querySelector('.js-plotly-plot')?.data?.length > 0", timeout=WAIT_MS)
-        body = page.inner_text("body")
-        assert "Keluaran rendah, dampak tinggi" in body and "Keluaran tinggi, dampak rendah" in body
-        assert "Rp25,0 juta" in body
-        rows = page.evaluate(
-            "() => document.querySelector('.js-plotly-plot').data.filter(t => t.name).map(t => [t.name, t.y])"
+        # On a busy machine the page fills in over several frames: wait for each thing it must show.
+        for text in ("Keluaran rendah, dampak tinggi", "Keluaran tinggi, dampak rendah", "Rp25,0 juta"):
+            page.get_by_text(text, exact=False).first.wait_for(timeout=WAIT_MS)
+        traces = (
+            "() => (document.querySelector('.js-plotly-plot')?.data || []).filter(t => t.name).map(t => [t.name, t.y])"
         )
+        page.wait_for_function(
+            f"() => ({traces})().some(t => t[0] === 'Keluaran tinggi, dampak rendah')", timeout=WAIT_MS
+        )
+        wait_idle(page)
+        rows = page.evaluate(traces)
         assert ["Keluaran tinggi, dampak rendah", ["Sosialisasi Kewirausahaan (SOS)"]] in rows
         shot(page, "evaluasi")
         page.get_by_role("tab", name="Ketepatan sasaran").click()

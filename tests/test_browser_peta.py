@@ -17,7 +17,7 @@ from tests.apptest import PASSWORD
 from tests.browser import login, require_chromium, shot
 
 # The small city's server and Chromium, as the other browser tests start them.
-server, browser = shared.server, shared.browser
+server = shared.server
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")

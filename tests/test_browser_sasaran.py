@@ -10,7 +10,7 @@ import pytest
 from pipelines.publish import publish
 from pipelines.settings import Settings
 from tests.apptest import PASSWORD, create_users
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, Server, require_chromium, shot, wait_idle
+from tests.browser import WAIT_MS, Server, require_chromium, shot, wait_idle
 from tests.conftest import make_small_city
 from tests.test_sasaran import HEAD_MASKED, add_members
 
@@ -42,14 +42,6 @@ def server(tmp_path_factory):
     srv = Server(settings.data_dir)
     yield srv
     srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def open_as_lurah(browser, server, device: dict, path: str):
