@@ -11,6 +11,8 @@ exists, so the answer never reveals an account:
 - one source over any accounts: SOURCE_MAX_FAILURES failures throttle the source;
 - one account from every source: ACCOUNT_MAX_FAILURES failures lock the account itself, so a
   distributed attack stops too, while one attacker cannot lock a user out of their own device.
+A right password takes back only its own attempt: the failures before and beside it keep counting
+for the window, so at most MAX_FAILURES wrong passwords per pair are ever checked in it.
 """
 
 from __future__ import annotations
@@ -303,10 +305,21 @@ def _clear_keys(settings: Settings, keys: list[str], *, prefix: str | None = Non
         conn.execute(sa.delete(table).where(condition))
 
 
-def _forget_one(settings: Settings, key: str) -> None:
+def _forget_one(conn, key: str, limit: int) -> None:
+    """Take the right attempt's own reservation back from `key`.
+
+    Only that one: failures counted beside it (parallel guesses still being checked) keep
+    counting, so a right password among parallel guesses never hands them a fresh allowance.
+    A lock stays only while the count still reaches the limit."""
     table = store.percobaan_masuk
-    with store.transaction(settings) as conn:
-        conn.execute(sa.update(table).where(table.c.kunci == key, table.c.gagal > 0).values(gagal=table.c.gagal - 1))
+    conn.execute(
+        sa.update(table)
+        .where(table.c.kunci == key, table.c.gagal > 0)
+        .values(
+            gagal=table.c.gagal - 1,
+            terkunci_sampai=sa.case((table.c.gagal - 1 >= limit, table.c.terkunci_sampai), else_=None),
+        )
+    )
 
 
 def authenticate(settings: Settings, username: str, password: str, *, source: str = "-") -> Account:
@@ -350,9 +363,16 @@ def authenticate(settings: Settings, username: str, password: str, *, source: st
         raise generic from None
     if not account.aktif:
         raise AccountError("Akun ini dinonaktifkan. Hubungi admin.")
-    # The attempt was right: it no longer counts against the account, the pair or the source.
-    _clear_keys(settings, [pair_key, account_key])
-    _forget_one(settings, source_key)
+    # The attempt was right: it no longer counts against the pair, the source or the account.
+    # Earlier failures in the window still do (MAX_FAILURES wrong passwords per window, whatever
+    # succeeds between them); a new password or the window's end clears them.
+    with store.transaction(settings) as conn:
+        for key, limit in (
+            (pair_key, MAX_FAILURES),
+            (source_key, SOURCE_MAX_FAILURES),
+            (account_key, ACCOUNT_MAX_FAILURES),
+        ):
+            _forget_one(conn, key, limit)
     return account
 
 
