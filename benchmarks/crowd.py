@@ -101,7 +101,7 @@ def free_port(taken: set[int]) -> int:
 
 def ensure_accounts(data: Path, count: int) -> list[tuple[str, str]]:
     """(username, role) for `count` sessions; accounts are created once, each with an area of its own."""
-    from pipelines import accounts
+    from pipelines.access import accounts
     from pipelines.cities import get_city
     from pipelines.settings import Settings
 

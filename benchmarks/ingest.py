@@ -155,8 +155,8 @@ def child(case: str, file: str, data_dir: str) -> None:
     """One measured run: ingest + publish in this process; prints JSON."""
     os.environ["TKPKD_DATA_DIR"] = data_dir
     os.environ["TKPKD_HASH_KEY"] = "11" * 32
-    from pipelines.ingest import ingest
-    from pipelines.publish import publish
+    from pipelines.ingestion.ingest import ingest
+    from pipelines.lake.publish import publish
 
     t0 = time.perf_counter()
     report = ingest("keluarga", Path(file), "2025-Q4").report

@@ -46,7 +46,7 @@ def build_lake(name: str) -> Path:
 
 
 def ensure_user(data: Path) -> None:
-    from pipelines import accounts
+    from pipelines.access import accounts
     from pipelines.settings import Settings
 
     settings = Settings(data, None, "1GB", 2)
@@ -61,7 +61,7 @@ def page_times(data: Path, pages: list[str], runs: int) -> dict[str, tuple[float
     import streamlit as st
     import streamlit.logger
 
-    from pipelines import read
+    from pipelines.read import query as read
     from tests.apptest import app_as
 
     os.environ["TKPKD_DATA_DIR"] = str(data)

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from charts.style import base_layout
-from pipelines.evaluation_text import QUADRANTS
+from pipelines.evaluation.text import QUADRANTS
 
 # Green where output and impact are high, red where output is high without impact, grey otherwise.
 QUADRANT_COLOURS = {

@@ -36,7 +36,7 @@ def trend_lines(
 ) -> go.Figure:
     """`series`: (role, name, rows with periode_label and value_col); roles: area, induk, kota.
 
-    `references` (pipelines.reference.series): official figures drawn dotted, each figure a flat
+    `references` (pipelines.read.query.reference.series): official figures drawn dotted, each figure a flat
     segment over the periods it covers, so an annual rate spans its quarters. `categories`: every
     period label in order, so the axis keeps its order whichever line starts first.
     """

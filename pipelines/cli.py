@@ -17,14 +17,17 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from pipelines import accounts, audit, disk, lake, registry
+from pipelines.access import accounts, audit
 from pipelines.cities import UnknownCity, get_city
-from pipelines.contracts import AUTO, SOURCE_NAMES, UnknownSource
 from pipelines.formatting import angka
-from pipelines.lock import LockBusy
-from pipelines.mapping import MappingError
+from pipelines.ingestion import disk
+from pipelines.ingestion.contracts import AUTO, SOURCE_NAMES, UnknownSource
+from pipelines.ingestion.mapping import MappingError
+from pipelines.ingestion.readers import FileRejected
+from pipelines.lake import manifest as lake
+from pipelines.lake import registry
+from pipelines.lake.lock import LockBusy
 from pipelines.periods import PeriodError, period_label
-from pipelines.readers import FileRejected
 from pipelines.settings import get_settings
 from pipelines.state import active_city
 
@@ -122,11 +125,11 @@ def _audit(user: str, action: str, rows: int | None, detail: str) -> None:
 
 
 def _cmd_ingest(args) -> int:
-    from pipelines.ingest import ingest
+    from pipelines.ingestion.ingest import ingest
 
     source = args.source
     if source == AUTO:
-        from pipelines.detect import detect_source
+        from pipelines.ingestion.detect import detect_source
 
         source = detect_source(args.file, active_city(get_settings()), sheet=args.sheet, mapping_file=args.mapping)
     result = ingest(source, args.file, args.period, mapping_file=args.mapping, sheet=args.sheet, user=args.user)
@@ -148,7 +151,7 @@ def _cmd_ingest(args) -> int:
 
 
 def _cmd_publish(args) -> int:
-    from pipelines.publish import publish
+    from pipelines.lake.publish import publish
 
     m = publish(user=args.user)
     _audit(args.user, "terbitkan", m["tabel"]["keluarga"]["baris"], f"{m['versi']}, CLI")
@@ -162,7 +165,7 @@ def _cmd_publish(args) -> int:
 
 
 def _cmd_rollback(args) -> int:
-    from pipelines.publish import rollback
+    from pipelines.lake.publish import rollback
 
     m = rollback(user=args.user, to=args.to)
     _audit(args.user, "kembalikan", None, f"{m['dipulihkan_dari']} -> {m['versi']}, CLI")
@@ -171,7 +174,7 @@ def _cmd_rollback(args) -> int:
 
 
 def _cmd_demo(args) -> int:
-    from pipelines.demo import build_demo
+    from demo import build_demo
 
     settings = get_settings()
     if args.if_missing and (settings.lake_dir / lake.MANIFEST).exists():
@@ -185,7 +188,7 @@ def _cmd_demo(args) -> int:
 
 
 def _cmd_summary(args) -> int:
-    from pipelines.summary import summary
+    from pipelines.read.summary import summary
 
     rows = summary(args.period, args.level)
     if args.json:
@@ -203,10 +206,11 @@ def _cmd_summary(args) -> int:
 
 
 def _cmd_evaluasi(args) -> int:
-    from pipelines.evaluation import evaluate
-    from pipelines.evaluation_report import lines, records
+    from pipelines.access.scope import Scope
+    from pipelines.evaluation.programmes import evaluate
+    from pipelines.evaluation.report import lines, records
     from pipelines.periods import require_period
-    from pipelines.read import Scope, reader
+    from pipelines.read.query import reader
 
     lake_reader = reader()
     code, name = lake_reader.city()
@@ -299,7 +303,7 @@ def _init_demo(settings, city) -> int:
     regions = city.regions().set_index("kode_kemendagri")
     kel_code = regions[regions["level"] == "kelurahan"].index[0]
     try:  # the demo lurah and camat get the kelurahan with the most desil-1 families, if data exist
-        from pipelines.summary import summary
+        from pipelines.read.summary import summary
 
         rows = summary(lake.read_manifest(settings)["periode"][-1], "kelurahan")
         kel_code = max(rows, key=lambda r: r["keluarga_desil_1"] or 0)["kode_wilayah"]
@@ -354,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     import duckdb
 
-    from pipelines.publish import PublishError
+    from pipelines.lake.publish import PublishError
 
     if args.command in AUDITED and getattr(args, "users_command", None) != "list":
         try:

@@ -19,7 +19,7 @@ MAX_XLSX_UNCOMPRESSED_BYTES = 2_000 * 1024 * 1024
 MAX_XLSX_COMPRESSION_RATIO = 200
 # Rows scanned from the top of a sheet or CSV to find the header row.
 HEADER_SCAN_ROWS = 30
-# CSV limits, checked over the whole file before the writer lock is taken (pipelines/csv_scan.py).
+# CSV limits, checked over the whole file before the writer lock is taken (pipelines/ingestion/csv_scan.py).
 # The widest real export (a KoboToolbox survey with its repeat groups flattened) has a few hundred
 # columns; 30,000 columns in a 91 KB file once ran the reader out of memory.
 MAX_CSV_COLUMNS = 2_000

@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from pipelines import accounts
+from pipelines.access import accounts
 from ui import state
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.ingest import ingest
+from pipelines.ingestion.ingest import ingest
 from pipelines.settings import get_settings
 from tests.builders import KELUARGA_HEADER, keluarga_row, kk, nik, write_csv
 

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from pipelines import accounts, casework
-from pipelines.accounts import AccountError
+from pipelines.access import accounts, masking
+from pipelines.access.accounts import AccountError
+from pipelines.workflow import casework
 
 
 def make(settings, username="lurah1", role="lurah", area="61.71.01.1006"):
@@ -89,10 +90,10 @@ def test_scope_follows_role_and_area(settings):
 
 
 def test_masking_shows_first_six_and_last_four_digits():
-    assert casework.mask_id("6171014506800001") == "617101******0001"
-    assert casework.mask_name("Siti Aminah") == "S*** A*****"
-    assert casework.mask_address("Jl. Merdeka No. 5") == "Jl. ***"
-    assert casework.mask_id(None) == "-"
+    assert masking.mask_id("6171014506800001") == "617101******0001"
+    assert masking.mask_name("Siti Aminah") == "S*** A*****"
+    assert masking.mask_address("Jl. Merdeka No. 5") == "Jl. ***"
+    assert masking.mask_id(None) == "-"
 
 
 def test_follow_ups_are_appended_and_latest_wins(settings):

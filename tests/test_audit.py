@@ -11,7 +11,8 @@ import sys
 
 import pytest
 
-from pipelines import accounts, audit, store
+from pipelines import store
+from pipelines.access import accounts, audit
 from pipelines.cli import main
 from tests.apptest import PASSWORD, ROOT, app_as, create_users, failed, texts
 from ui import auth, state
@@ -181,7 +182,7 @@ def test_a_login_the_log_cannot_record_does_not_happen(users, short_writes):
 
 FILE_SIZE_LIMIT = """
 import resource, signal, sys
-from pipelines import audit
+from pipelines.access import audit
 from pipelines.settings import get_settings
 
 settings = get_settings()
@@ -228,7 +229,7 @@ def test_command_line_says_when_an_action_ran_unaudited(settings, short_writes, 
 
 APPENDER = """
 import sys
-from pipelines import audit
+from pipelines.access import audit
 from pipelines.settings import get_settings
 
 worker, count = int(sys.argv[1]), int(sys.argv[2])

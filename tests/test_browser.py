@@ -9,7 +9,7 @@ import time
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from pipelines.publish import publish
+from pipelines.lake.publish import publish
 from pipelines.settings import Settings
 from tests.apptest import PASSWORD, create_users
 from tests.browser import WAIT_MS, Server, login, require_chromium, shot, wait_idle

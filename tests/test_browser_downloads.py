@@ -18,7 +18,7 @@ import urllib.request
 import openpyxl
 import pytest
 
-from pipelines.publish import publish
+from pipelines.lake.publish import publish
 from pipelines.settings import Settings
 from tests.apptest import PASSWORD, create_users
 from tests.browser import WAIT_MS, Server, login, require_chromium, shot, wait_idle

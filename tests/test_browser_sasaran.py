@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from pipelines.publish import publish
+from pipelines.lake.publish import publish
 from pipelines.settings import Settings
 from tests.apptest import PASSWORD, create_users
 from tests.browser import WAIT_MS, Server, require_chromium, shot, wait_idle

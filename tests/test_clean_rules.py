@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from pipelines.clean import load_macros
+from pipelines.ingestion.clean import load_macros
 
 
 @pytest.fixture(scope="module")

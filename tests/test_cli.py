@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipelines.lock import exclusive
+from pipelines.lake.lock import exclusive
 from tests.builders import KELUARGA_HEADER, keluarga_row, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +74,7 @@ def test_summary_without_a_lake_explains_what_to_do(settings):
 
 
 def test_command_line_uploads_and_publishes_are_audited(settings, tmp_path):
-    from pipelines import audit
+    from pipelines.access import audit
 
     path = write_csv(tmp_path / "k.csv", KELUARGA_HEADER, [keluarga_row(1)])
     assert run(settings, "ingest", "keluarga", str(path), "--period", "2025-Q4", "--user", "budi").returncode == 0

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import accounts, audit, registry
+from pipelines.access import accounts, audit
 from pipelines.cli import EXIT_AUDIT, EXIT_STORAGE, EXIT_UNUSABLE, main
+from pipelines.lake import registry
 from tests.builders import KELUARGA_HEADER, keluarga_row, write_csv
 from tests.test_cli import run
 

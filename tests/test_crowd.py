@@ -12,7 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from pipelines import accounts
+from pipelines.access import accounts
 from tests.apptest import PASSWORD, failed, texts
 from tests.test_evaluation import make_programme_city
 from ui import auth, data, nav, state

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from pipelines import audit, lake
-from pipelines.publish import publish, rollback
+from pipelines.access import audit
+from pipelines.lake import manifest as lake
+from pipelines.lake.publish import publish, rollback
 from tests.apptest import app_as, create_users, failed, texts
 
 

@@ -19,15 +19,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines import registry
+from demo import build_demo
+from demo.build import TRUTH_FILE, generate
+from demo.geography import build_layout
+from demo.ids import compose, days
 from pipelines.cities import get_city
-from pipelines.demo import build_demo
-from pipelines.demo.build import TRUTH_FILE, generate
-from pipelines.demo.geography import build_layout
-from pipelines.demo.ids import compose, days
-from pipelines.ingest import ingest
-from pipelines.publish import PublishError, publish
-from pipelines.readers import FileRejected
+from pipelines.ingestion.ingest import ingest
+from pipelines.ingestion.readers import FileRejected
+from pipelines.lake import registry
+from pipelines.lake.publish import PublishError, publish
 from pipelines.settings import Settings, get_settings
 from pipelines.state import active_city
 
@@ -229,8 +229,8 @@ def test_generated_files_share_disk_with_their_raw_copies(builds):
 
 
 def test_demo_is_never_written_beside_real_uploads(small_city):
-    from pipelines.demo import build_demo
-    from pipelines.publish import PublishError
+    from demo import build_demo
+    from pipelines.lake.publish import PublishError
 
     before = sorted(p.name for p in small_city.raw_dir.rglob("*"))
     with pytest.raises(PublishError, match="data asli"):

@@ -7,10 +7,10 @@ import sys
 
 import pytest
 
+from demo.build import generate
 from pipelines.cities import get_city
-from pipelines.demo.build import generate
-from pipelines.detect import detect_source
-from pipelines.filetype import FileRejected
+from pipelines.ingestion.detect import detect_source
+from pipelines.ingestion.filetype import FileRejected
 from tests.builders import KELUARGA_HEADER, keluarga_row, write_csv, write_xlsx
 
 PONTIANAK = get_city("61.71")

@@ -9,9 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import domain, indicators, insights
-from pipelines.contracts import STATIC_CONTRACTS
+from pipelines import domain
 from pipelines.domain import GROUPS, NEEDS, PROGRAMME_NEEDS, WHO, BadCode, Kode, level_of, parent_code
+from pipelines.ingestion.contracts import STATIC_CONTRACTS
+from pipelines.read import indicators, insights
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,7 +16,7 @@ import pytest
 from streamlit.runtime.media_file_storage import MediaFileStorageError
 from streamlit.testing.v1 import app_test
 
-from pipelines.publish import publish
+from pipelines.lake.publish import publish
 from tests.apptest import app_as, create_users, failed, texts
 from tests.test_evaluation import make_programme_city
 from ui import downloads

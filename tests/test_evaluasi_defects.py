@@ -15,9 +15,9 @@ import re
 import numpy as np
 import pytest
 
-from pipelines import evaluation_text as words
-from pipelines.ingest import ingest
-from pipelines.publish import publish
+from pipelines.evaluation import text as words
+from pipelines.ingestion.ingest import ingest
+from pipelines.lake.publish import publish
 from pipelines.settings import get_settings
 from tests.apptest import app_as, create_users, failed, texts
 from tests.builders import KELUARGA_HEADER, keluarga_row, kk, write_csv

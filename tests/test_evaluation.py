@@ -16,12 +16,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines.evaluation import evaluate
-from pipelines.evaluation_stats import MIN_TREATED, estimate
-from pipelines.evaluation_text import QUADRANTS, verdict
-from pipelines.ingest import ingest
-from pipelines.publish import publish
-from pipelines.read import LakeReader, OutOfScope, Scope
+from pipelines.access.scope import OutOfScope, Scope
+from pipelines.evaluation.programmes import evaluate
+from pipelines.evaluation.stats import MIN_TREATED, estimate
+from pipelines.evaluation.text import QUADRANTS, verdict
+from pipelines.ingestion.ingest import ingest
+from pipelines.lake.publish import publish
+from pipelines.read.query import LakeReader
 from tests.builders import KELUARGA_HEADER, keluarga_row, kk, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -241,8 +242,8 @@ def test_command_refuses_an_unknown_period_and_a_missing_lake(programme_city, tm
 @pytest.fixture(scope="module")
 def demo_lake(tmp_path_factory):
     """The synthetic Pontianak at 15% scale: the smallest at which every real effect is told from zero."""
+    from demo import build_demo
     from pipelines.cities import get_city
-    from pipelines.demo import build_demo
     from pipelines.settings import Settings
 
     root = tmp_path_factory.mktemp("demo")

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from pipelines import accounts
-from pipelines.accounts import ROLES
+from pipelines.access import accounts
+from pipelines.access.accounts import ROLES
 from tests.apptest import PASSWORD, app_as, create_users, failed, texts
 from tests.test_evaluation import make_programme_city
 from ui.evaluasi import EFFECT_HEADER

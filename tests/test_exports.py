@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines.exports import to_csv, to_xlsx
+from pipelines.read.exports import to_csv, to_xlsx
 from tests.browser import require_chromium
 
 HOSTILE = pd.DataFrame(

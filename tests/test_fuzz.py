@@ -25,12 +25,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.contracts import UnknownSource
-from pipelines.detect import detect_source
-from pipelines.ingest import ingest
-from pipelines.mapping import Mapping, MappingError
+from pipelines.ingestion.contracts import UnknownSource
+from pipelines.ingestion.detect import detect_source
+from pipelines.ingestion.ingest import ingest
+from pipelines.ingestion.mapping import Mapping, MappingError
+from pipelines.ingestion.readers import FileRejected
 from pipelines.periods import PeriodError
-from pipelines.readers import FileRejected
 from pipelines.settings import get_settings
 from pipelines.state import active_city
 from tests.builders import KELUARGA_HEADER, keluarga_row

@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from pipelines import registry
-from pipelines.ingest import ingest, read_staged
+from pipelines.ingestion.ingest import ingest, read_staged
+from pipelines.lake import registry
 from pipelines.periods import parse_period
 from tests.builders import KELUARGA_HEADER, keluarga_row, write_csv
 from tests.test_cli import run
@@ -128,7 +128,7 @@ def test_cells_over_several_lines_blank_lines_and_lone_cr_are_one_row_each(setti
 
 
 def test_rows_split_across_read_chunks_keep_their_numbers(settings, tmp_path, monkeypatch):
-    from pipelines import csv_scan
+    from pipelines.ingestion import csv_scan
 
     monkeypatch.setattr(csv_scan, "CHUNK_BYTES", 97)
     monkeypatch.setattr(csv_scan, "BUFFER_BYTES", 97 + csv_scan.MAX_CSV_ROW_BYTES + 1)
@@ -156,7 +156,7 @@ def test_a_quote_never_closed_is_refused_naming_its_row(settings, tmp_path):
 
 
 def test_limits_are_refused_before_the_writer_lock(settings, tmp_path):
-    from pipelines.lock import exclusive
+    from pipelines.lake.lock import exclusive
 
     wide = ",".join(ALAMAT_HEADER + ["x"] * 30_000) + "\n" + ",".join(keluarga_row(1) + ["Jl. A"] + [""] * 30_000)
     path = write_text(tmp_path / "lebar.csv", wide + "\n")

@@ -11,12 +11,12 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-import pipelines.excel_reader as excel_reader
-from pipelines import registry
+import pipelines.ingestion.excel_reader as excel_reader
 from pipelines.cities import get_city
-from pipelines.detect import detect_source
-from pipelines.filetype import FileRejected
-from pipelines.ingest import ingest, read_staged
+from pipelines.ingestion.detect import detect_source
+from pipelines.ingestion.filetype import FileRejected
+from pipelines.ingestion.ingest import ingest, read_staged
+from pipelines.lake import registry
 from tests.builders import KELUARGA_HEADER, keluarga_row
 
 PONTIANAK = get_city("61.71")

@@ -10,9 +10,10 @@ import zipfile
 import pandas as pd
 import pytest
 
-from pipelines import filetype, registry
-from pipelines.ingest import ingest, read_staged
-from pipelines.readers import FileRejected
+from pipelines.ingestion import filetype
+from pipelines.ingestion.ingest import ingest, read_staged
+from pipelines.ingestion.readers import FileRejected
+from pipelines.lake import registry
 from tests.builders import KELUARGA_HEADER, keluarga_row, kk, nik, write_csv, write_xlsx
 
 

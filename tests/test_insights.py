@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines import insights
 from pipelines.formatting import angka, persen, perubahan
+from pipelines.read import insights
 
 PERIODS = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
 

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from pipelines import accounts
-from pipelines.accounts import AccountError
+from pipelines.access import accounts
+from pipelines.access.accounts import AccountError
 from tests.apptest import app_as, create_users
 
 RIGHT = "Rahasia12345"

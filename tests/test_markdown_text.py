@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines import accounts
+from pipelines.access import accounts
 from pipelines.formatting import markdown_literal
-from pipelines.publish import publish
+from pipelines.lake.publish import publish
 from tests.apptest import PASSWORD, app_as, create_users, failed, seen
 from tests.builders import KELUARGA_HEADER, keluarga_row, write_csv
 from tests.test_upload_view import upload

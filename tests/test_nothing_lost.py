@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from pipelines.ingest import ingest
-from pipelines.readers import FileRejected
+from pipelines.ingestion.ingest import ingest
+from pipelines.ingestion.readers import FileRejected
 from pipelines.settings import Settings
 from tests.builders import KELUARGA_HEADER, kk, nik, write_csv
 

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from pipelines import accounts, audit
-from pipelines.publish import publish
+from pipelines.access import accounts, audit
+from pipelines.lake.publish import publish
 from pipelines.settings import Settings
 from tests.apptest import PASSWORD
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, Server, require_chromium, wait_idle

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pipelines import accounts, audit
+from pipelines.access import accounts, audit
 from tests.apptest import PASSWORD, app_as, create_users, failed, texts
 
 

@@ -13,14 +13,14 @@ import pytest
 import shapely.geometry
 
 from charts.peta import FIT_BOX, PHONE_FIT_BOX, View, choropleth, view_of
-from pipelines import accounts
-from pipelines import indicators as ind
-from pipelines import map_values as mv
+from pipelines.access import accounts
 from pipelines.cities import get_city
 from pipelines.formatting import persen
-from pipelines.geometry import feature_collection, shapes
-from pipelines.ingest import ingest
-from pipelines.publish import publish
+from pipelines.ingestion.ingest import ingest
+from pipelines.lake.geometry import feature_collection, shapes
+from pipelines.lake.publish import publish
+from pipelines.read import indicators as ind
+from pipelines.read import map_values as mv
 from tests import test_views
 from tests.apptest import PASSWORD, app_as, failed, texts
 from tests.builders import KELUARGA_HEADER, keluarga_row, kk, nik, write_csv

@@ -7,13 +7,13 @@ import json
 import duckdb
 import pytest
 
-from pipelines import lake
-from pipelines import publish as publish_module
-from pipelines.ingest import ingest
-from pipelines.lock import LockBusy, exclusive
-from pipelines.publish import PublishError, publish, rollback
-from pipelines.read import reader
-from pipelines.summary import summary
+from pipelines.ingestion.ingest import ingest
+from pipelines.lake import manifest as lake
+from pipelines.lake import publish as publish_module
+from pipelines.lake.lock import LockBusy, exclusive
+from pipelines.lake.publish import PublishError, publish, rollback
+from pipelines.read.query import reader
+from pipelines.read.summary import summary
 from tests.builders import KELUARGA_HEADER, keluarga_row, kk, write_csv
 
 

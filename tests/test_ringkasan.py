@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import accounts
-from pipelines.ingest import ingest
-from pipelines.publish import publish
+from pipelines.access import accounts
+from pipelines.ingestion.ingest import ingest
+from pipelines.lake.publish import publish
 from pipelines.settings import REFERENCE_DIR, get_settings
 from tests.apptest import PASSWORD, app_as, create_users, failed, texts
 from tests.builders import KELUARGA_HEADER, keluarga_row, kk, nik, write_csv

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipelines import accounts, audit
-from pipelines.publish import publish
-from pipelines.read import LakeReader
+from pipelines.access import accounts, audit
+from pipelines.lake.publish import publish
+from pipelines.read.query import LakeReader
 from tests.apptest import ROOT, USERS, app_as, create_users, failed, texts
 from ui.nav import PAGES
 
@@ -158,7 +158,7 @@ def test_admin_sees_users_and_the_audit_log(lake):
 
 
 def test_follow_ups_feed_the_data_quality_view(lake):
-    from pipelines import casework
+    from pipelines.workflow import casework
 
     casework.record(
         lake,

@@ -7,11 +7,12 @@ import re
 
 import pytest
 
-from pipelines import audit, casework
-from pipelines.ingest import ingest
-from pipelines.pseudonym import key, pseudonym
-from pipelines.publish import publish
-from pipelines.read import LakeReader, OutOfScope, Scope
+from pipelines.access import audit, masking
+from pipelines.access.scope import OutOfScope, Scope
+from pipelines.ingestion.ingest import ingest
+from pipelines.lake.pseudonym import key, pseudonym
+from pipelines.lake.publish import publish
+from pipelines.read.query import LakeReader
 from tests.apptest import app_as, create_users, failed, texts
 from tests.builders import kk, nik, write_csv
 from ui import state
@@ -20,7 +21,7 @@ PAGE = "views/sasaran.py"
 AKCAYA = "61.71.01.1006"
 # Family 2 of the small city (Akcaya RW 001 / RT 002) is fakir miskin in 2025-Q3 and 2025-Q4.
 HEAD = "Kepala 2"
-HEAD_MASKED = casework.mask_name(HEAD)  # 'K***** 2**': Markdown would read the stars
+HEAD_MASKED = masking.mask_name(HEAD)  # 'K***** 2**': Markdown would read the stars
 MEMBERS = {
     nik(2): (HEAD, "Kepala Keluarga", "15/06/1980"),
     nik(22, woman=True): ("Siti *Aminah* [x](y)", "Istri", "15/06/1982"),
@@ -66,7 +67,7 @@ def test_family_detail_shows_members_masked_until_names_are_opened(lake):
     assert not failed(at)
     members = table_with(at, "Nama", "NIK", "Hubungan")
     assert len(members) == 3
-    assert members["Nama"].tolist() == [casework.mask_name(name) for name, _, _ in MEMBERS.values()]
+    assert members["Nama"].tolist() == [masking.mask_name(name) for name, _, _ in MEMBERS.values()]
     assert members["NIK"].str.fullmatch(r"\d{6}\*{6}\d{4}").all()
     assert members["Hubungan"].tolist() == ["Kepala keluarga", "Istri/suami", "Anak"]
     history = table_with(at, "Periode", "Desil", "Fakir miskin")

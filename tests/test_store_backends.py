@@ -13,7 +13,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from pipelines import accounts
+from pipelines.access import accounts
 from pipelines.settings import get_settings
 
 RIGHT = "Rahasia12345"
@@ -90,7 +90,7 @@ def test_parallel_guesses_are_counted_atomically(store_settings):
 
 def test_audit_anchor_in_the_store_catches_a_cut_log(store_settings):
     """The chain's head lives in the store: with either backend, lines cut from the end are named."""
-    from pipelines import audit
+    from pipelines.access import audit
 
     for i in range(8):
         audit.record(store_settings, user=f"u{i}", role="analis", action="ekspor", rows=i)
@@ -103,7 +103,7 @@ def test_audit_anchor_in_the_store_catches_a_cut_log(store_settings):
 
 
 def test_follow_ups_are_kept_in_the_store_and_read_per_area(store_settings):
-    from pipelines import casework
+    from pipelines.workflow import casework
 
     def note(kk, kelurahan, status):
         return casework.record(
@@ -133,7 +133,7 @@ def test_follow_ups_are_kept_in_the_store_and_read_per_area(store_settings):
 def test_follow_ups_of_an_older_release_move_into_the_store_once(store_settings):
     import json
 
-    from pipelines import casework
+    from pipelines.workflow import casework
 
     old = {
         "kk_hash": "d" * 32,

@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 
 from charts.tren import subarea_lines, trend_lines
-from pipelines import accounts, reference, trend
+from pipelines.access import accounts
 from pipelines.formatting import persen
-from pipelines.ingest import ingest
-from pipelines.publish import publish
+from pipelines.ingestion.ingest import ingest
+from pipelines.lake.publish import publish
+from pipelines.read import reference, trend
 from tests.apptest import PASSWORD, app_as, create_users, failed, texts
 from tests.builders import KELUARGA_HEADER, keluarga_row, kk, nik, write_csv
 

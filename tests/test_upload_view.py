@@ -9,10 +9,13 @@ import zipfile
 
 import pytest
 
-from pipelines import audit, filetype, lake, registry
+from pipelines.access import audit
 from pipelines.formatting import tanggal
-from pipelines.ingest import ingest
-from pipelines.publish import publish, rollback
+from pipelines.ingestion import filetype
+from pipelines.ingestion.ingest import ingest
+from pipelines.lake import manifest as lake
+from pipelines.lake import registry
+from pipelines.lake.publish import publish, rollback
 from tests.apptest import ROOT, app_as, create_users, failed, seen, texts
 from tests.builders import KELUARGA_HEADER, keluarga_row, write_csv, write_xlsx
 
@@ -270,7 +273,7 @@ def test_reject_summary_says_how_many_digits_were_read(lake_ready, tmp_path):
 def test_a_full_disk_during_publish_keeps_the_current_version_and_says_so(lake_ready, tmp_path, monkeypatch):
     import errno
 
-    from pipelines import publish as publishing
+    from pipelines.lake import publish as publishing
 
     before = lake_state(lake_ready)
     path = write_csv(tmp_path / "baru.csv", KELUARGA_HEADER, [keluarga_row(7, desil="1")])

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pipelines.publish import publish
+from pipelines.lake.publish import publish
 from tests.apptest import app_as, create_users, failed, texts
 
 VIEWS = ["views/ringkasan.py", "views/peta.py", "views/tren.py", "views/kualitas.py"]
@@ -132,7 +132,7 @@ def test_chart_png_is_prepared_on_request(lake):
 
 
 def test_a_lake_from_an_older_release_asks_for_a_republish(lake):
-    from pipelines import lake as lake_module
+    from pipelines.lake import manifest as lake_module
 
     manifest = lake_module.read_manifest(lake)
     del manifest["tabel"]["evaluasi_sel"]

@@ -9,10 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import casework, lake
+from pipelines.access import masking
 from pipelines.domain import GROUPS
-from pipelines.ingest import ingest
-from pipelines.publish import publish
+from pipelines.ingestion.ingest import ingest
+from pipelines.lake import manifest as lake
+from pipelines.lake.publish import publish
 from pipelines.settings import get_settings
 from tests.apptest import app_as, create_users, failed, texts
 from tests.builders import KELUARGA_HEADER, keluarga_row, kk, nik, write_csv
@@ -185,7 +186,7 @@ def test_the_case_list_filter_narrows_to_the_group(lensed, groups, heads):
     assert len(_case_heads(at)) == 5
     at.multiselect(key="sasaran_rentan").set_value(groups).run()
     assert not failed(at), failed(at)
-    assert sorted(_case_heads(at)) == sorted(casework.mask_name(f"Kepala {i}") for i in heads)
+    assert sorted(_case_heads(at)) == sorted(masking.mask_name(f"Kepala {i}") for i in heads)
     assert f"{len(heads)} keluarga" in texts(at)
 
 

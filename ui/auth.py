@@ -9,8 +9,8 @@ import time
 
 import streamlit as st
 
-from pipelines import accounts, audit
-from pipelines.accounts import Account, AccountError
+from pipelines.access import accounts, audit
+from pipelines.access.accounts import Account, AccountError
 from pipelines.settings import Settings, get_settings
 from ui import state
 

@@ -1,11 +1,11 @@
-"""Headline cards and warning lists drawn from pipelines.insights results."""
+"""Headline cards and warning lists drawn from pipelines.read.insights results."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from pipelines.formatting import angka, markdown_literal, persen
-from pipelines.insights import Headline, Warning
+from pipelines.read.insights import Headline, Warning
 
 NO_DATA = "Belum ada data"
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pipelines import lake
-from pipelines.evaluation import Evaluation, evaluate
-from pipelines.read import LakeReader, Scope, reader
+from pipelines.access.scope import Scope
+from pipelines.evaluation.programmes import Evaluation, evaluate
+from pipelines.lake import manifest as lake
+from pipelines.read.query import LakeReader, reader
 from pipelines.settings import get_settings
 
 # Cached results are small tables; keep a few hundred and let them age out in an hour.

@@ -25,9 +25,9 @@ from streamlit import runtime
 from streamlit.logger import get_logger
 from streamlit.runtime.media_file_storage import MediaFileKind
 
-from pipelines import audit
-from pipelines.accounts import Account
-from pipelines.exports import to_csv, to_xlsx
+from pipelines.access import audit
+from pipelines.access.accounts import Account
+from pipelines.read.exports import to_csv, to_xlsx
 from pipelines.settings import Settings, get_settings
 
 # The browser fetches a file within a second of the click; a minute covers a slow link or a

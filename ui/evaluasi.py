@@ -8,10 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.evaluasi import effect_intervals, output_and_impact, row_label
-from pipelines import evaluation_text as words
 from pipelines.domain import OUTPUT_HIGH
-from pipelines.evaluation import Evaluation
-from pipelines.evaluation_area import IMPACT
+from pipelines.evaluation import text as words
+from pipelines.evaluation.area import IMPACT
+from pipelines.evaluation.programmes import Evaluation
 from pipelines.formatting import angka, is_missing, markdown_literal, persen, rupiah
 from pipelines.periods import period_label
 

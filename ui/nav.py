@@ -9,11 +9,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from pipelines import audit, lake
-from pipelines.accounts import ROLES, Account
+from pipelines.access import audit
+from pipelines.access.accounts import ROLES, Account
+from pipelines.access.scope import OutOfScope
 from pipelines.formatting import markdown_literal, tanggal
-from pipelines.publish import FAMILY_OUTPUTS, OUTPUTS, rollback
-from pipelines.read import OutOfScope
+from pipelines.lake import manifest as lake
+from pipelines.lake.publish import FAMILY_OUTPUTS, OUTPUTS, rollback
 from pipelines.settings import get_settings
 from ui import auth, data, widgets
 
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The browser tab's icon as a data URL, read once: given a file path, Streamlit would open, decode and
 # re-encode the image on every script run of every session.
 ICON = "data:image/png;base64," + base64.b64encode((ROOT / "ui" / "ikon.png").read_bytes()).decode("ascii")
-# key: (script, title, icon). A role's pages come from pipelines.accounts.ROLES.
+# key: (script, title, icon). A role's pages come from pipelines.access.accounts.ROLES.
 PAGES = {
     "ringkasan": ("views/ringkasan.py", "Ringkasan", ":material/dashboard:"),
     "peta": ("views/peta.py", "Peta", ":material/map:"),

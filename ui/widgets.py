@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pipelines import audit
-from pipelines.accounts import Account
+from pipelines.access import audit
+from pipelines.access.accounts import Account
 from pipelines.cities import city_levels, level_below
 from pipelines.domain import CODE, Kode, level_of
 from pipelines.periods import period_label

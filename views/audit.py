@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from pipelines import audit
-from pipelines.accounts import ROLES
+from pipelines.access import audit
+from pipelines.access.accounts import ROLES
 from pipelines.domain import CODE, Kode
 from pipelines.formatting import angka
 from pipelines.periods import date_label

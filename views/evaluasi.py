@@ -5,10 +5,10 @@ import streamlit as st
 
 from charts.batang import ranked_bars
 from charts.evaluasi import error_trend
-from pipelines import evaluation_text as words
-from pipelines.accounts import ROLES
+from pipelines.access.accounts import ROLES
 from pipelines.domain import OUTPUT_HIGH
-from pipelines.evaluation_area import area_change
+from pipelines.evaluation import text as words
+from pipelines.evaluation.area import area_change
 from pipelines.formatting import markdown_literal, persen
 from pipelines.periods import period_label
 from ui import data, downloads, nav, widgets

@@ -3,12 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from pipelines import casework
 from pipelines.domain import Kode
 from pipelines.formatting import angka, persen, tanggal
-from pipelines.insights import quality_in_area, stale_data
 from pipelines.periods import period_bounds, period_label
+from pipelines.read.insights import quality_in_area, stale_data
 from pipelines.settings import get_settings
+from pipelines.workflow import casework
 from ui import data, downloads, nav, widgets
 
 ctx = nav.context()

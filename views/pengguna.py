@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from pipelines import accounts, audit
-from pipelines.accounts import ROLES, AccountError
+from pipelines.access import accounts, audit
+from pipelines.access.accounts import ROLES, AccountError
 from pipelines.formatting import tanggal
 from pipelines.settings import get_settings
 from pipelines.state import active_city

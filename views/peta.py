@@ -5,11 +5,11 @@ import streamlit as st
 
 from charts.batang import ranked_bars
 from charts.peta import choropleth
-from pipelines import indicators as ind
-from pipelines import map_values as mv
 from pipelines.domain import level_of
-from pipelines.insights import previous_period
 from pipelines.periods import period_label
+from pipelines.read import indicators as ind
+from pipelines.read import map_values as mv
+from pipelines.read.insights import previous_period
 from ui import data, downloads, nav, state, tables, widgets
 
 ctx = nav.context()

@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from charts.batang import ranked_bars
-from pipelines import indicators as ind
-from pipelines import insights, vulnerable
 from pipelines.formatting import angka, is_missing, persen
 from pipelines.periods import period_label
+from pipelines.read import indicators as ind
+from pipelines.read import insights, vulnerable
 from ui import cards, data, downloads, nav, tables, widgets
 
 ctx = nav.context()

@@ -7,12 +7,13 @@ import hashlib
 
 import streamlit as st
 
-from pipelines import audit, casework
+from pipelines.access import audit, masking
 from pipelines.domain import Kode, parent_code
 from pipelines.formatting import angka, markdown_literal
 from pipelines.periods import period_label
 from pipelines.settings import get_settings
 from pipelines.state import active_city
+from pipelines.workflow import casework
 from ui import data, downloads, nav, widgets
 
 SAVED = "sasaran_tersimpan"  # the confirmation shown in the run after a follow-up is saved
@@ -131,7 +132,7 @@ def save(family, status: str, note: str, reveal: bool) -> None:
         detail=casework.STATUSES[status],
     )
     # The confirmation names the family masked even when names are open: it may be read over a shoulder.
-    name = casework.mask_name(family["nama_kepala"]) if reveal else family["nama_kepala"]
+    name = masking.mask_name(family["nama_kepala"]) if reveal else family["nama_kepala"]
     st.session_state[SAVED] = (
         f"Tindak lanjut untuk {markdown_literal(name)} (RW {family['rw']} / RT {family['rt']}) tersimpan: "
         f"**{casework.STATUSES[status]}**. Tampil juga pada periode berikutnya."

@@ -4,10 +4,10 @@ then every sub-area, ranked."""
 import streamlit as st
 
 from charts.tren import small_multiples, subarea_lines, trend_lines
-from pipelines import indicators as ind
-from pipelines import reference, trend
 from pipelines.formatting import persen
 from pipelines.periods import period_label
+from pipelines.read import indicators as ind
+from pipelines.read import reference, trend
 from ui import data, downloads, nav, state, tables, widgets
 
 ctx = nav.context()

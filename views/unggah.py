@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from pipelines import upload_flow as flow
-from pipelines.contracts import SOURCE_NAMES, contract_for
-from pipelines.detect import AUTO
 from pipelines.formatting import angka, markdown_literal, tanggal
+from pipelines.ingestion.contracts import SOURCE_NAMES, contract_for
+from pipelines.ingestion.detect import AUTO
 from pipelines.periods import period_label
 from pipelines.settings import get_settings
 from pipelines.state import active_city
+from pipelines.workflow import upload as flow
 from ui import downloads, nav
 
 ctx = nav.context()

@@ -1,5 +1,5 @@
 -- Integration across uploads: one record per family, person, receipt and programme per period.
--- Inputs (built by pipelines/publish.py): unggahan, periode_grid, stg_<source> tables with
+-- Inputs (built by pipelines/lake/publish.py): unggahan, periode_grid, stg_<source> tables with
 -- _unggahan, _urutan (upload order) and _periode_unggahan. Placeholders in braces are
 -- column lists from the contracts.
 

@@ -1,6 +1,6 @@
 -- Area indicators per period at kota, kecamatan, kelurahan, RW and RT: the table every page
 -- reads. Family-level definitions: definisi.sql and 20_keluarga.sql. Labels and sources of
--- each column: pipelines/indicators.py.
+-- each column: pipelines/read/indicators.py.
 
 -- Rule "no data is not zero": families with a flag, or NULL when no family of the group carries
 -- the column at all (a column never uploaded, e.g. health insurance in a list without it). Pages

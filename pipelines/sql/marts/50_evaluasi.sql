@@ -1,7 +1,7 @@
 -- Programme evaluation, precomputed at publish: output (keluaran) -> outcome (hasil) -> targeting.
 -- Inputs: keluarga_final (the written family table), periode_grid, program_out.
 -- Outputs:
---   evaluasi_sel       outcome cells for the comparison-group estimate (pipelines/evaluation.py
+--   evaluasi_sel       outcome cells for the comparison-group estimate (pipelines/evaluation/programmes.py
 --                      pools them into a difference in differences with a bootstrap interval),
 --   evaluasi_keluaran  outputs, reach and targeting per programme, kelurahan and period.
 -- Family-level definitions (RTLH, layak bantuan, galat inklusi...): definisi.sql.
@@ -143,7 +143,7 @@ ANTI JOIN eval_pertama f
 GROUP BY ALL;
 
 -- Step evaluasi_sel: treated per stratum and kelurahan beside the stratum's comparison group
--- (repeated on each kelurahan row of the stratum; pipelines/evaluation.py counts it once).
+-- (repeated on each kelurahan row of the stratum; pipelines/evaluation/programmes.py counts it once).
 -- fm_awal and butuh_awal: 1 yes, 0 no, -1 unknown (an unverified family is its own stratum).
 CREATE OR REPLACE TEMP TABLE evaluasi_sel AS
 SELECT d.kode_program, k.periode AS periode_kohort, s.periode AS periode_sebelum, a.periode AS periode_sesudah,

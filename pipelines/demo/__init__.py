@@ -1,5 +1,0 @@
-"""Synthetic demo data ("data contoh"): a whole city's exports, loaded like an analyst would."""
-
-from pipelines.demo.build import build_demo
-
-__all__ = ["build_demo"]

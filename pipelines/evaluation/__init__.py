@@ -1,0 +1,6 @@
+"""Evaluation: which programmes change families' lives, and which only deliver outputs.
+
+Outputs, reach and targeting per programme (programmes), per area (area), the difference-in-differences
+estimate with its bootstrap interval (stats), the plain-Indonesian words for each result (text), and
+the report the command line prints (report). Reads published tables only.
+"""
