@@ -1,9 +1,12 @@
 """Crowd benchmark: a meeting room opening the dashboard at once.
 
-    python benchmarks/crowd.py                        # 20 sessions against one server process
+    python benchmarks/crowd.py                        # 20 websocket sessions against one server process
     python benchmarks/crowd.py --sessions 10 --runs 3
+    python benchmarks/crowd.py --clients browser      # 20 Chromium sessions instead
     python benchmarks/crowd.py --servers 2            # sessions spread over two server processes
     python benchmarks/crowd.py --clients-nice 19      # the server first, as when every laptop draws its own
+    python benchmarks/crowd.py --think 5              # 5 s between a session's pages (default 0)
+    python benchmarks/crowd.py --debug                # also the deltas each session received per page
 
 It starts the dashboard (`streamlit run dashboard.py`, headless, on a free 86xx port) on the demo
 lake of benchmarks/views.py (built once under benchmarks/out/), creates accounts of mixed roles
@@ -14,29 +17,38 @@ the role has one), then:
 2. the crowd: N sessions at once on a fresh server (cold caches, as at the start of a rakor).
 
 Each session opens the login page, logs in, waits for its first page (Ringkasan), then opens Peta,
-Tren and Evaluasi program (Keluarga sasaran instead of Evaluasi for a lurah) from the sidebar. Each
-step is timed twice:
-- in the browser: until the page's title is shown and Streamlit reports the script run finished
-  (connected, not running, no status widget), the condition the browser tests wait for;
-- on the wire, the server's answer: from the websocket frame asking for the run to the frame saying
-  it finished, both stamped by Chromium's network stack (CDP), so a renderer still busy drawing here
-  does not add to it. Drawing the map and charts is what each participant's own laptop does.
+Tren and Evaluasi program (Keluarga sasaran instead of Evaluasi for a lurah), with `--think` seconds
+before each of those. Two kinds of client (`--clients`):
+
+- `ws` (the default): a websocket client speaking Streamlit's own protocol (benchmarks/crowd_ws.py),
+  all sessions on one asyncio loop here. It sends the rerun requests a browser sends (the login
+  form's values with its submit button's trigger, then each page's script hash from the navigation
+  message) and reads the server's ForwardMsgs without drawing them. A step is timed from sending its
+  rerun request to receiving the run's script_finished: the server's answer. A page counts as loaded
+  when its run finished successfully with the page's title among its elements, and as failed when
+  the run shows the dashboard's failure message (ui/nav.run) or an exception.
+- `browser`: one Chromium with a browser context per session (isolated cookies and cache, one
+  renderer per page), driven by Playwright from one asyncio loop. Each step is timed twice: in the
+  browser, until the page's title is shown and Streamlit reports the script run finished (connected,
+  not running, no status widget), the condition the browser tests wait for; and on the wire, the
+  server's answer, from the websocket frame asking for the run to the frame saying it finished, both
+  stamped by Chromium's network stack (CDP), so a renderer still busy drawing does not add to it.
 
 Printed: sessions that saw the login form and their first page; first-page and page-load times
-(median and 90th percentile) both ways; the server's peak memory (RSS of the server processes and
-their children, from /proc) and its CPU per session; each beside the yardstick and the ratio; the
-machine's load average during the run (other work on the machine slows every figure). Targets
-(2 cores), PASS/FAIL: every session sees its first page, page-load p90 under 5 s, server memory
-under 1.5 GB. Nothing is asserted.
+(median and 90th percentile); the server's peak memory (RSS of the server processes and their
+children, from /proc) and its CPU per session; each beside the yardstick and the ratio; the
+clients' CPU; the machine's load average during the run (other work on the machine slows every
+figure). Targets (2 cores), PASS/FAIL: every session sees its first page, page-load p90 under 5 s,
+server memory under 1.5 GB. Nothing is asserted.
 
-The clients run here too and take CPU from the server: one Chromium with a browser context per
-session (isolated cookies and cache, one renderer per page), driven from one asyncio loop. Sharing
-one context (a warm cache) saves the server's static files but not the clients' CPU, nor does turning
-WebGL off. Chromium takes about 7 s of CPU per session (login and four pages; a third of it drawing
-plotly charts), six to seven times what the server spends: with 20 sessions, 161 s of client CPU
-against the server's 27 s. Times in the browser are therefore upper bounds for a room where every
-participant brings their own laptop; the server's answer is the closer figure, and it still shares
-the two cores with the clients.
+The clients run here too and take CPU from the server. Chromium takes about 7 s of CPU per session
+(login and four pages; a third of it drawing plotly charts), six to seven times what the server
+spends: with 20 sessions, 161 s of client CPU against the server's 27 s. Sharing one context (a warm
+cache) saves the server's static files but not the clients' CPU, nor does turning WebGL off. Browser
+figures are therefore upper bounds for a room where every participant brings their own laptop. The
+websocket client takes a small fraction of that (printed with each run), so its figures are the
+closer ones; it fetches no JavaScript, CSS or fonts (a browser that has visited before has them
+cached) and draws nothing.
 """
 
 from __future__ import annotations
@@ -64,6 +76,7 @@ sys.path.insert(0, str(ROOT))
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
+from benchmarks import crowd_ws  # noqa: E402
 from benchmarks.views import OUT, build_lake  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, IDLE  # noqa: E402
 
@@ -267,20 +280,26 @@ class Servers:
 class Session:
     username: str
     role: str
-    form_s: float | None = None  # login form visible, from opening the URL
-    first_s: float | None = None  # first page shown, from opening the URL
+    form_s: float | None = None  # login form received, from opening the URL
+    first_s: float | None = None  # first page shown (browser) or its run finished (ws), from opening the URL
     first_wire_s: float | None = None  # login sent until the first page's run finished, on the wire
-    loads: list[tuple[str, float, float]] = field(default_factory=list)  # page, in the browser, on the wire
+    # page, in the browser (None for a websocket client), on the wire
+    loads: list[tuple[str, float | None, float]] = field(default_factory=list)
+    # page, deltas and bytes of its run as received (counted for --debug in the browser)
+    received: list[tuple[str, int, int]] = field(default_factory=list)
     error: str | None = None
 
 
 class Wire:
     """Times of the session's websocket frames, taken by Chromium's network stack (CDP), whose clock
-    is this process's time.monotonic(): when a run was asked for and when a run finished."""
+    is this process's time.monotonic(): when a run was asked for and when a run finished; with
+    `count`, also the deltas and bytes of each finished run (every frame parsed, at a cost in CPU)."""
 
-    def __init__(self) -> None:
+    def __init__(self, count: bool = False) -> None:
+        self.count = count
         self.asked: list[float] = []
-        self.finished: list[float] = []
+        self.finished: list[tuple[float, int, int]] = []  # time, deltas, bytes
+        self._deltas = self._bytes = 0
 
     def sent(self, event: dict) -> None:
         frame = event["response"]
@@ -291,21 +310,29 @@ class Wire:
 
     def received(self, event: dict) -> None:
         frame = event["response"]
-        # script_finished is a frame of a few bytes; pages and figures are not parsed.
-        if frame["opcode"] == 2 and len(frame["payloadData"]) < 64:
-            msg = ForwardMsg.FromString(base64.b64decode(frame["payloadData"]))
-            if msg.WhichOneof("type") == "script_finished" and msg.script_finished == FINISHED:
-                self.finished.append(event["timestamp"])
+        # script_finished is a frame of a few bytes; pages and figures are parsed only when counting.
+        if frame["opcode"] != 2 or not (self.count or len(frame["payloadData"]) < 64):
+            return
+        payload = base64.b64decode(frame["payloadData"])
+        msg = ForwardMsg.FromString(payload)
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self._deltas = self._bytes = 0
+        self._bytes += len(payload)
+        if kind in ("delta", "ref_hash"):
+            self._deltas += 1
+        elif kind == "script_finished" and msg.script_finished == FINISHED:
+            self.finished.append((event["timestamp"], self._deltas, self._bytes))
 
-    async def run_time(self, since: float, timeout_s: float) -> float:
+    async def run_time(self, since: float, timeout_s: float) -> tuple[float, int, int]:
         """From the first run asked for after `since` to the end of the first run after it that
-        finished (a login's first run ends early, for the rerun into the page)."""
+        finished (a login's first run ends early, for the rerun into the page); that run's deltas and bytes."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             asked = next((t for t in self.asked if t >= since), None)
-            done = next((t for t in self.finished if asked is not None and t >= asked), None)
+            done = next((f for f in self.finished if asked is not None and f[0] >= asked), None)
             if done is not None:
-                return done - asked
+                return done[0] - asked, done[1], done[2]
             await asyncio.sleep(0.05)
         raise TimeoutError("no finished run seen on the websocket")
 
@@ -318,12 +345,12 @@ async def _loaded(page, title: str, timeout_ms: int) -> None:
         raise RuntimeError(f"halaman {title} gagal ditampilkan (lihat log server di {OUT})")
 
 
-async def run_session(browser, url: str, session: Session, timeout_ms: int) -> Session:
+async def run_session(browser, url: str, session: Session, timeout_ms: int, think_s: float, count: bool) -> Session:
     context = await browser.new_context(viewport=VIEWPORT)
     # Clicks and typing wait for the page as long as loading does (Playwright's default is 30 s).
     context.set_default_timeout(timeout_ms)
     page = await context.new_page()
-    wire = Wire()
+    wire = Wire(count)
     cdp = await context.new_cdp_session(page)
     cdp.on("Network.webSocketFrameSent", wire.sent)
     cdp.on("Network.webSocketFrameReceived", wire.received)
@@ -341,13 +368,18 @@ async def run_session(browser, url: str, session: Session, timeout_ms: int) -> S
         await page.get_by_role("button", name="Masuk").click()
         await _loaded(page, "Ringkasan", timeout_ms)
         session.first_s = time.monotonic() - t0
-        session.first_wire_s = await wire.run_time(t1, timeout_ms / 1000)
+        session.first_wire_s, deltas, size = await wire.run_time(t1, timeout_ms / 1000)
+        session.received.append(("Ringkasan", deltas, size))
         for title in NEXT_PAGES[session.role]:
             step = title
+            await asyncio.sleep(think_s)
             t1 = time.monotonic()
             await page.get_by_role("link", name=title).click()
             await _loaded(page, title, timeout_ms)
-            session.loads.append((title, time.monotonic() - t1, await wire.run_time(t1, timeout_ms / 1000)))
+            shown = time.monotonic() - t1
+            on_wire, deltas, size = await wire.run_time(t1, timeout_ms / 1000)
+            session.loads.append((title, shown, on_wire))
+            session.received.append((title, deltas, size))
     except Exception as exc:  # a session that fails is counted and named, the others go on
         session.error = f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
     finally:
@@ -355,8 +387,60 @@ async def run_session(browser, url: str, session: Session, timeout_ms: int) -> S
     return session
 
 
+def _ws_loaded(run: crowd_ws.Run, title: str) -> None:
+    """A run that finished with the page's title and without the failure message (as `_loaded` in a browser)."""
+    if any(FAILED_PAGE in alert for alert in run.alerts) or run.exceptions:
+        raise RuntimeError(f"halaman {title} gagal ditampilkan (lihat log server di {OUT})")
+    if run.status != FINISHED:
+        raise RuntimeError(f"halaman {title}: run selesai dengan status {run.status}")
+    if not any(heading.startswith(title) for heading in run.headings):
+        shown = "; ".join(run.headings + [alert[:80] for alert in run.alerts])
+        raise RuntimeError(f"judul {title!r} tidak tampil (tampil: {shown or 'kosong'})")
+
+
+async def run_ws_session(url: str, session: Session, timeout_s: float, think_s: float) -> Session:
+    """What run_session does in Chromium, as a websocket client (benchmarks/crowd_ws.py)."""
+    client = None
+    step = "membuka halaman masuk"
+    try:
+        t0 = time.monotonic()
+        client = await crowd_ws.Session.open(url, timeout_s)
+        form, _ = await client.rerun(timeout_s=timeout_s)
+        name, password = form.widget("text_input", "Nama pengguna"), form.widget("text_input", "Kata sandi")
+        submit = form.widget("button", "Masuk")
+        session.form_s = time.monotonic() - t0
+        step = "masuk"
+        values = crowd_ws.form_submission(submit, [(name, session.username), (password, PASSWORD)])
+        run, on_wire = await client.rerun(widgets=values, timeout_s=timeout_s)
+        _ws_loaded(run, "Ringkasan")
+        session.first_s, session.first_wire_s = time.monotonic() - t0, on_wire
+        session.received.append(("Ringkasan", run.deltas, run.bytes))
+        for title in NEXT_PAGES[session.role]:
+            step = title
+            await asyncio.sleep(think_s)
+            page = client.pages.get(title)
+            if page is None:
+                raise LookupError(f"tidak ada di navigasi ({', '.join(client.pages)})")
+            # A sidebar link, as the frontend follows it: the page's script hash and the URL's parameters
+            # dropped. No widget values: for a widget a rerun does not name, the server keeps its last
+            # value, which is what the browser would send back for the sidebar's selectors.
+            run, on_wire = await client.rerun(
+                page_script_hash=page.page_script_hash, query_string="", timeout_s=timeout_s
+            )
+            _ws_loaded(run, title)
+            session.loads.append((title, None, on_wire))
+            session.received.append((title, run.deltas, run.bytes))
+    except Exception as exc:  # a session that fails is counted and named, the others go on
+        session.error = f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
+    finally:
+        if client is not None:
+            await client.close()
+    return session
+
+
 def client_cpu(servers: list[int]) -> float:
-    """CPU of this process and its descendants other than the servers: the driver and Chromium."""
+    """CPU of this process and its descendants other than the servers: the driver and Chromium, or
+    the websocket clients."""
     theirs = {pid for root in servers for pid in process_tree(root)}
     return cpu_seconds([pid for pid in process_tree(os.getpid()) if pid not in theirs])
 
@@ -371,32 +455,55 @@ def renice_clients(servers: list[int], nice: int) -> None:
                 os.setpriority(os.PRIO_PROCESS, pid, nice)
 
 
-async def run_sessions(
-    dashboards: Servers, users: list[tuple[str, str]], *, together: bool, timeout_ms: int, nice: int = 0
-):
-    """The sessions at once (`together`) or one after another; returns them and the clients' CPU seconds."""
-    from playwright.async_api import async_playwright
+@dataclass(frozen=True)
+class Clients:
+    kind: str  # "ws" or "browser"
+    nice: int = 0
+    think_s: float = 0.0
+    debug: bool = False
 
+
+async def run_sessions(dashboards: Servers, users: list[tuple[str, str]], *, together: bool, timeout_ms: int, clients):
+    """The sessions at once (`together`) or one after another; returns them and the clients' CPU seconds."""
     urls, servers = dashboards.urls, [proc.pid for proc in dashboards.procs]
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        if nice:
-            renice_clients(servers, nice)
+    sessions = [Session(u, r) for u, r in users]
+    if clients.kind == "ws":
+        if clients.nice:
+            renice_clients(servers, clients.nice)
         clients_before = client_cpu(servers)
-        sessions = [Session(u, r) for u, r in users]
+
+        def start(url: str, s: Session):
+            return run_ws_session(url, s, timeout_ms / 1000, clients.think_s)
+
         if together:
-            await asyncio.gather(
-                *(run_session(browser, urls[i % len(urls)], s, timeout_ms) for i, s in enumerate(sessions))
-            )
+            await asyncio.gather(*(start(urls[i % len(urls)], s) for i, s in enumerate(sessions)))
         else:
             for s in sessions:
-                await run_session(browser, urls[0], s, timeout_ms)
-        clients = client_cpu(servers) - clients_before
-        await browser.close()
-    if nice:
+                await start(urls[0], s)
+        used = client_cpu(servers) - clients_before
+    else:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            if clients.nice:
+                renice_clients(servers, clients.nice)
+            clients_before = client_cpu(servers)
+
+            def start(url: str, s: Session):
+                return run_session(browser, url, s, timeout_ms, clients.think_s, clients.debug)
+
+            if together:
+                await asyncio.gather(*(start(urls[i % len(urls)], s) for i, s in enumerate(sessions)))
+            else:
+                for s in sessions:
+                    await start(urls[0], s)
+            used = client_cpu(servers) - clients_before
+            await browser.close()
+    if clients.nice:
         # Back to normal, so that the next phase's servers do not start niced (root may lower it again).
         os.setpriority(os.PRIO_PROCESS, 0, 0)
-    return sessions, clients
+    return sessions, used
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -412,7 +519,8 @@ class Figures:
     sessions: int
     saw_form: int
     saw_first: int
-    # Median and 90th percentile, seconds: in the browser here, and the server's answer on the wire.
+    # Median and 90th percentile, seconds: in the browser here (NaN for websocket clients), and the
+    # server's answer on the wire.
     first: tuple[float, float]
     first_wire: tuple[float, float]
     load: tuple[float, float]
@@ -433,26 +541,40 @@ def spread(values: list[float]) -> tuple[float, float]:
     return (statistics.median(values) if values else math.nan, percentile(values, 90))
 
 
-def phase(data: Path, users, *, servers: int, together: bool, timeout_ms: int, name: str, nice: int) -> Figures:
+def print_received(sessions: list[Session]) -> None:
+    """--debug: what each session received per page (to compare the two kinds of client) and the server's answer."""
+    for s in sessions:
+        waits = [s.first_wire_s] + [on_wire for _, _, on_wire in s.loads]
+        pages = ", ".join(
+            f"{title} {deltas} delta {size / 1000:.0f} kB {wait:.2f} s"
+            for (title, deltas, size), wait in zip(s.received, waits, strict=False)
+        )
+        print(f"    {s.username}: {pages}{'; gagal: ' + s.error if s.error else ''}", flush=True)
+
+
+def phase(data: Path, users, *, servers: int, together: bool, timeout_ms: int, name: str, clients: Clients) -> Figures:
     dashboards = Servers(data, servers, name)
     try:
         dashboards.sample_memory()
         cpu0, t0 = dashboards.cpu(), time.perf_counter()
         sessions, client_cpu_s = asyncio.run(
-            run_sessions(dashboards, users, together=together, timeout_ms=timeout_ms, nice=nice)
+            run_sessions(dashboards, users, together=together, timeout_ms=timeout_ms, clients=clients)
         )
         wall, server_cpu = time.perf_counter() - t0, dashboards.cpu() - cpu0
         dashboards.stop_sampling()
     finally:
         dashboards.stop()
+    if clients.debug:
+        print(f"  [{name}] delta, byte dan jawaban server per halaman:")
+        print_received(sessions)
     return Figures(
         sessions=len(sessions),
         saw_form=sum(s.form_s is not None for s in sessions),
         saw_first=sum(s.first_s is not None for s in sessions),
         first=spread([s.first_s for s in sessions if s.first_s is not None]),
         first_wire=spread([s.first_wire_s for s in sessions if s.first_wire_s is not None]),
-        load=spread([browser for s in sessions for _, browser, _ in s.loads]),
-        load_wire=spread([wire for s in sessions for _, _, wire in s.loads]),
+        load=spread([shown for s in sessions for _, shown, _ in s.loads if shown is not None]),
+        load_wire=spread([on_wire for s in sessions for _, _, on_wire in s.loads]),
         peak_rss=dashboards.peak_rss,
         wall_s=wall,
         server_cpu_s=server_cpu,
@@ -472,42 +594,60 @@ def line(label: str, crowd: float, lone: float, unit: str = "s") -> str:
     return f"  {label:<50} {crowd:7.2f} {unit}   sendiri {lone:6.2f} {unit}   x{ratio:.1f}"
 
 
-def report(runs: list[Figures], lone: Figures) -> None:
+def report(runs: list[Figures], lone: Figures, clients: Clients) -> None:
     gb = 1024**3
+    browser = clients.kind == "browser"
     for i, r in enumerate(runs, 1):
+        shown = f"{r.load[0]:.2f}/{r.load[1]:.2f} s di peramban, " if browser else ""
         print(
             f"  jalan {i}: halaman pertama {r.saw_first}/{r.sessions}; muat halaman median/p90 "
-            f"{r.load[0]:.2f}/{r.load[1]:.2f} s di peramban, {r.load_wire[0]:.2f}/{r.load_wire[1]:.2f} s jawaban "
-            f"server; memori {r.peak_rss / gb:.2f} GB; CPU server {r.server_cpu_s:.0f} s, klien {r.client_cpu_s:.0f} s "
-            f"dalam {r.wall_s:.0f} s, beban mesin rata-rata {r.load_average:.1f}"
+            f"{shown}{r.load_wire[0]:.2f}/{r.load_wire[1]:.2f} s jawaban server; memori {r.peak_rss / gb:.2f} GB; "
+            f"CPU server {r.server_cpu_s:.0f} s, klien {r.client_cpu_s:.1f} s dalam {r.wall_s:.0f} s, "
+            f"beban mesin rata-rata {r.load_average:.1f}"
         )
         for error in r.errors:
             print(f"    gagal: {error}")
     n, sessions = len(runs), runs[0].sessions
-    print(f"\nMedian dari {n} kali jalan, dibanding satu sesi sendirian (tolok ukur, satu per peran, server dingin):")
+    kind = "Chromium" if browser else "websocket"
+    print(
+        f"\nMedian dari {n} kali jalan, klien {kind}, jeda antarhalaman {clients.think_s:g} s, dibanding satu sesi "
+        "sendirian (tolok ukur, satu per peran, server dingin):"
+    )
     print(f"  sesi melihat form masuk      {min(r.saw_form for r in runs)}/{sessions} (terendah dari {n} jalan)")
     saw_first = min(r.saw_first for r in runs)
     print(f"  sesi melihat halaman pertama {saw_first}/{sessions} (terendah dari {n} jalan)")
-    rows = [
-        ("halaman pertama di peramban", "first"),
-        ("masuk -> halaman pertama, jawaban server", "first_wire"),
-        ("muat halaman di peramban", "load"),
-        ("muat halaman, jawaban server", "load_wire"),
-    ]
+    if browser:
+        rows = [
+            ("halaman pertama di peramban", "first"),
+            ("masuk -> halaman pertama, jawaban server", "first_wire"),
+            ("muat halaman di peramban", "load"),
+            ("muat halaman, jawaban server", "load_wire"),
+        ]
+    else:
+        rows = [
+            ("membuka -> halaman pertama, klien websocket", "first"),
+            ("masuk -> halaman pertama, jawaban server", "first_wire"),
+            ("muat halaman, jawaban server", "load_wire"),
+        ]
     for label, attr in rows:
         for index, which in ((0, "median"), (1, "p90")):
             print(line(f"{label}, {which}", median_of(runs, attr, index), getattr(lone, attr)[index]))
     rss = median_of(runs, "peak_rss")
     print(line("memori server puncak", rss / gb, lone.peak_rss / gb, "GB"))
     print(line("CPU server per sesi", median_of(runs, "server_cpu_per_session"), lone.server_cpu_per_session))
+    who = "Chromium dan pengendalinya" if browser else "klien websocket di proses ini"
     print(
-        f"  CPU selama rombongan: server {median_of(runs, 'server_cpu_s'):.0f} s, klien (Chromium dan pengendalinya) "
-        f"{median_of(runs, 'client_cpu_s'):.0f} s, dalam {median_of(runs, 'wall_s'):.0f} s pada {os.cpu_count()} inti"
+        f"  CPU selama rombongan: server {median_of(runs, 'server_cpu_s'):.0f} s, klien ({who}) "
+        f"{median_of(runs, 'client_cpu_s'):.1f} s, dalam {median_of(runs, 'wall_s'):.0f} s pada {os.cpu_count()} inti; "
+        f"beban mesin rata-rata {median_of(runs, 'load_average'):.1f}"
     )
     p90, p90_wire = median_of(runs, "load", 1), median_of(runs, "load_wire", 1)
-    print("\nSasaran:")
+    print(f"\nSasaran (klien {kind}, jeda antarhalaman {clients.think_s:g} s):")
     print(f"  [{'PASS' if saw_first == sessions else 'FAIL'}] setiap sesi melihat halaman pertamanya")
-    for label, value in (("jawaban server", p90_wire), ("di peramban, klien di mesin yang sama", p90)):
+    checks = [("jawaban server", p90_wire)]
+    if browser:
+        checks.append(("di peramban, klien di mesin yang sama", p90))
+    for label, value in checks:
         verdict = "PASS" if value < TARGET_P90_S else "FAIL"
         print(f"  [{verdict}] muat halaman p90 < {TARGET_P90_S:.0f} s, {label} ({value:.2f} s)")
     print(f"  [{'PASS' if rss < TARGET_RSS_BYTES else 'FAIL'}] memori server < 1,5 GB ({rss / gb:.2f} GB)")
@@ -520,30 +660,46 @@ def main() -> None:
     parser.add_argument("--servers", type=int, default=1, help="proses server; sesi dibagi bergiliran (lengket)")
     parser.add_argument("--timeout", type=float, default=180, help="batas tunggu tiap langkah, detik")
     parser.add_argument(
+        "--clients",
+        choices=("ws", "browser"),
+        default="ws",
+        help="ws (bawaan): klien websocket protokol Streamlit, tanpa menggambar; browser: Chromium per sesi",
+    )
+    parser.add_argument(
+        "--think", type=float, default=0.0, metavar="S", help="jeda S detik sebelum tiap halaman berikutnya (bawaan 0)"
+    )
+    parser.add_argument(
         "--clients-nice",
         type=int,
         default=0,
         metavar="N",
-        help="klien (Chromium) berjalan dengan prioritas nice N (mis. 19): server didahulukan, seperti bila "
+        help="klien berjalan dengan prioritas nice N (mis. 19): server didahulukan, seperti bila "
         "setiap peserta memakai laptopnya sendiri",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="cetak delta, byte dan jawaban server tiap sesi per halaman"
     )
     args = parser.parse_args()
     timeout_ms = int(args.timeout * 1000)
+    clients = Clients(args.clients, args.clients_nice, args.think, args.debug)
     data = build_lake("demo")
     users = ensure_accounts(data, args.sessions)
+    kind = "websocket (--clients ws)" if args.clients == "ws" else "Chromium (--clients browser)"
     print(
         f"Mesin: {os.cpu_count()} inti, beban rata-rata {os.getloadavg()[0]:.1f}. {args.sessions} sesi serentak, "
-        f"{args.servers} proses server, {args.runs} kali jalan, klien pada nice {args.clients_nice}.",
+        f"{args.servers} proses server, {args.runs} kali jalan, klien {kind} pada nice {args.clients_nice}, "
+        f"jeda antarhalaman {args.think:g} s (--think).",
         flush=True,
     )
     roles = [role for role in dict.fromkeys(MIX) if any(r == role for _, r in users)]
     lone_users = [next(u for u in users if u[1] == role) for role in roles]
     lone = phase(
-        data, lone_users, servers=1, together=False, timeout_ms=timeout_ms, name="crowd-sendiri", nice=args.clients_nice
+        data, lone_users, servers=1, together=False, timeout_ms=timeout_ms, name="crowd-sendiri", clients=clients
     )
+    shown = f"{lone.load[0]:.2f} s di peramban, " if args.clients == "browser" else ""
     print(
-        f"Tolok ukur (satu sesi per peran, berurutan): muat halaman median {lone.load[0]:.2f} s di peramban, "
-        f"{lone.load_wire[0]:.2f} s jawaban server",
+        f"Tolok ukur (satu sesi per peran, berurutan): muat halaman median {shown}{lone.load_wire[0]:.2f} s "
+        "jawaban server",
         flush=True,
     )
     for error in lone.errors:
@@ -558,12 +714,12 @@ def main() -> None:
                 together=True,
                 timeout_ms=timeout_ms,
                 name=f"crowd-{i + 1}",
-                nice=args.clients_nice,
+                clients=clients,
             )
         )
         print(f"Jalan {i + 1} selesai.", flush=True)
     print()
-    report(runs, lone)
+    report(runs, lone, clients)
 
 
 if __name__ == "__main__":
