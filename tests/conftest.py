@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from pipelines.ingestion.ingest import ingest
@@ -20,9 +22,30 @@ def settings(tmp_path, monkeypatch):
 VERVAL_HEADER = ["NIK", "No KK", "Nama", "Kelurahan", "RW", "RT"] + [f"K{i}" for i in range(1, 9)]
 
 
+@pytest.fixture(scope="session")
+def small_city_template(tmp_path_factory):
+    """The small city ingested once per test session (its uploads, staged files and register)."""
+    root = tmp_path_factory.mktemp("kota_kecil")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TKPKD_DATA_DIR", str(root / "data"))
+        env.delenv("TKPKD_KOTA", raising=False)
+        env.setenv("TKPKD_HASH_KEY", "00" * 32)
+        make_small_city(get_settings(), root)
+    return root
+
+
 @pytest.fixture
-def small_city(settings, tmp_path):
-    return make_small_city(settings, tmp_path)
+def small_city(settings, tmp_path, small_city_template):
+    """A copy of the ingested small city in this test's own data folder: each test may upload, publish
+    and write as it likes, without paying for the four ingests again."""
+    shutil.copytree(small_city_template / "data", settings.data_dir, dirs_exist_ok=True)
+    for source in small_city_template.glob("*.csv"):
+        shutil.copy2(source, tmp_path / source.name)
+    # Staged reports name their rejects and notes files by full path: point them at the copy.
+    for report in settings.staging_dir.glob("*/laporan.json"):
+        text = report.read_text(encoding="utf-8")
+        report.write_text(text.replace(str(small_city_template / "data"), str(settings.data_dir)), encoding="utf-8")
+    return settings
 
 
 def make_small_city(settings, tmp_path):
