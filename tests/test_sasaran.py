@@ -105,6 +105,38 @@ def test_saving_a_follow_up_confirms_with_the_masked_family_and_the_status(lake)
     assert at.dataframe[0].value["Tindak lanjut"].tolist() == ["Perlu kunjungan rumah"]
 
 
+def test_a_follow_up_is_audited_and_one_that_cannot_be_audited_is_not_kept(lake, monkeypatch):
+    from pipelines.workflow import casework
+
+    at = app_as("lurah", page=PAGE)
+    at = open_family(at, HEAD_MASKED)
+    at.text_area[0].input("Sudah dikunjungi")
+    [save] = [b for b in at.button if b.label == "Simpan tindak lanjut"]
+    save.click().run()
+    assert not failed(at)
+    settings = lake
+    [line] = [e for e in audit.entries(settings) if e["aksi"] == "tindak_lanjut"]
+    assert (line["pengguna"], line["wilayah"], line["baris"]) == ("lurah", AKCAYA, 1)
+    kept = len(casework.history(settings))
+
+    def full_disk(*args, **kwargs):
+        raise audit.AuditError("Log audit tidak dapat ditulis.")
+
+    monkeypatch.setattr(audit, "record", full_disk)
+    with pytest.raises(audit.AuditError):
+        casework.follow_up(
+            settings,
+            kk_hash=casework.history(settings)[0].kk_hash,
+            periode="2025-Q4",
+            kode_kelurahan=AKCAYA,
+            status="kunjungan",
+            catatan="tidak tercatat",
+            user="lurah",
+            role="lurah",
+        )
+    assert len(casework.history(settings)) == kept
+
+
 @pytest.mark.parametrize("reveal", [False, True])
 def test_names_from_data_are_never_read_as_markdown(lake, reveal):
     at = app_as("lurah", page=PAGE)

@@ -1,22 +1,20 @@
 """Keluarga sasaran: the lurah's case list of extreme-poor and fakir-miskin families, with follow-ups.
 
-Everything that came from data (names, addresses, programme names, notes) is shown in plain-text
-elements (st.text, tables) or escaped before it goes into Markdown."""
+One family's detail and the follow-up form are in ui/sasaran.py; everything that came from data is
+shown as plain text there and here."""
 
 import hashlib
 
 import streamlit as st
 
-from pipelines.access import audit, masking
-from pipelines.domain import Kode, parent_code
+from pipelines.domain import Kode
 from pipelines.formatting import angka, markdown_literal
 from pipelines.periods import period_label
 from pipelines.settings import get_settings
 from pipelines.state import active_city
 from pipelines.workflow import casework
-from ui import data, downloads, nav, widgets
+from ui import data, downloads, nav, sasaran, widgets
 
-SAVED = "sasaran_tersimpan"  # the confirmation shown in the run after a follow-up is saved
 TABLE = "sasaran_tabel"
 LISTED = "sasaran_daftar"  # fingerprint of the families listed in the last run, in their order
 WIDTHS = {"Tindak lanjut": 150, "Kepala keluarga": 170, "RW/RT": 70, "Desil": 50, "Fakir miskin": 110}
@@ -28,122 +26,10 @@ settings = get_settings()
 zone = active_city(settings).zona_waktu
 
 
-def choose_kelurahan() -> None:
-    """The list opens one kelurahan at a time; a city- or kecamatan-wide user picks it right here."""
-    names = data.region_names()
-    rows = data.indicators(account.scope, period=period, level="kelurahan")
-    codes = [k for k in rows["kode_wilayah"] if k.startswith(area + ".") and account.scope.covers(k)]
-    codes.sort(key=lambda k: (names.get(parent_code(k), ""), names.get(k, k)))
-    st.info("Daftar keluarga dibuka per kelurahan. Pilih kelurahannya di bawah ini (atau di panel kiri).")
-    choice = st.selectbox(
-        "Kelurahan",
-        codes,
-        index=None,
-        key="sasaran_pilih_kelurahan",
-        placeholder="Pilih kelurahan",
-        format_func=lambda k: f"{names.get(k, k)} (Kecamatan {names.get(parent_code(k), '-')})",
-    )
-    if choice:
-        widgets.go_to(account, choice)  # the sidebar follows, so other pages open the same kelurahan
-
-
-def fact(column, label: str, value) -> None:
-    column.caption(label)
-    column.text(casework.as_text(value))
-
-
-def show_family(family, reveal: bool, full_ids: bool, flash: str | None) -> None:
-    """Members, address, desil over time, needs, programmes and follow-ups of one family, then the form."""
-    detail = data.lake_reader().family_detail(
-        account.scope, kelurahan, family["kk_hash"], period, reveal=reveal, full_ids=full_ids
-    )
-    now = detail.history[detail.history["periode"] == period]
-    record = (now if len(now) else detail.history).iloc[-1]
-    st.subheader(markdown_literal(record["nama_kepala"]), anchor=False)
-    if not reveal:
-        st.caption("Nama dan alamat disamarkan; nyalakan **Tampilkan nama dan alamat** untuk membukanya.")
-    left, middle, right = st.columns(3)
-    fact(left, "Alamat", record["alamat"])
-    fact(left, "RW / RT", f"RW {record['rw']} / RT {record['rt']}")
-    fact(middle, "No KK", record["no_kk"])
-    fact(middle, "NIK kepala keluarga", record["nik_kepala"])
-    fact(
-        right,
-        "Desil · fakir miskin",
-        f"{casework.as_text(record['desil'])} · {casework.fakir_miskin_text(record['fakir_miskin'], record['skor_fm'])}",
-    )
-    fact(right, "Jumlah jiwa", record["jumlah_jiwa"])
-    fact(left, "Kebutuhan dasar belum terpenuhi", casework.unmet_needs(record))
-    fact(middle, f"Program diterima ({period_label(record['periode'])})", casework.programmes_text(record["program"]))
-    follow_ups = casework.for_family(settings, family["kk_hash"], kode_prefix=kelurahan)
-    members, history, receipts, notes = st.tabs(
-        [
-            f"Anggota ({angka(len(detail.members))})",
-            "Riwayat desil",
-            "Bantuan diterima",
-            f"Tindak lanjut ({len(follow_ups)})",
-        ]
-    )
-    with members:
-        if detail.members_period is None:
-            st.text("Belum ada daftar anggota keluarga yang diunggah untuk keluarga ini.")
-        else:
-            st.caption(f"Menurut data anggota {period_label(detail.members_period)}.")
-            st.dataframe(casework.member_table(detail.members), hide_index=True, key="sasaran_anggota")
-    with history:
-        st.dataframe(casework.history_table(detail.history), hide_index=True, key="sasaran_riwayat")
-    with receipts:
-        if detail.receipts.empty:
-            st.text("Belum ada penerimaan program yang tercatat.")
-        else:
-            st.dataframe(casework.receipt_table(detail.receipts), hide_index=True, key="sasaran_bantuan")
-    with notes:
-        if follow_ups:
-            st.dataframe(casework.follow_up_table(follow_ups, zone), hide_index=True, key="sasaran_riwayat_tl")
-        else:
-            st.text("Belum ada tindak lanjut untuk keluarga ini.")
-    if flash:
-        st.success(flash, icon=":material/check_circle:")
-    with st.form("form_tindak_lanjut", clear_on_submit=True):
-        st.markdown("**Catat tindak lanjut untuk keluarga ini**")
-        status = st.selectbox("Status", list(casework.STATUSES), format_func=casework.STATUSES.get)
-        note = st.text_area("Catatan", max_chars=casework.MAX_NOTE)
-        if st.form_submit_button("Simpan tindak lanjut", type="primary"):
-            save(family, status, note, reveal)
-
-
-def save(family, status: str, note: str, reveal: bool) -> None:
-    casework.record(
-        settings,
-        kk_hash=family["kk_hash"],
-        periode=period,
-        kode_kelurahan=kelurahan,
-        status=status,
-        catatan=note,
-        user=account.username,
-    )
-    audit.record(
-        settings,
-        user=account.username,
-        role=account.peran,
-        action="tindak_lanjut",
-        scope=kelurahan,
-        rows=1,
-        detail=casework.STATUSES[status],
-    )
-    # The confirmation names the family masked even when names are open: it may be read over a shoulder.
-    name = masking.mask_name(family["nama_kepala"]) if reveal else family["nama_kepala"]
-    st.session_state[SAVED] = (
-        f"Tindak lanjut untuk {markdown_literal(name)} (RW {family['rw']} / RT {family['rt']}) tersimpan: "
-        f"**{casework.STATUSES[status]}**. Tampil juga pada periode berikutnya."
-    )
-    st.rerun()
-
-
 st.title("Keluarga sasaran")
 code = Kode(area)
 if code.kelurahan is None:
-    choose_kelurahan()
+    sasaran.choose_kelurahan(account, area, period)
     st.stop()
 kelurahan, rw, rt = code.kelurahan.text, code.rw, code.rt
 place = markdown_literal(widgets.area_name(area))
@@ -180,7 +66,7 @@ st.markdown(
     f"**{angka(len(view))} keluarga** ({angka((~view['menerima_program'].fillna(False)).sum())} belum menerima "
     "program). Klik satu baris untuk membuka rincian keluarga dan mencatat tindak lanjut."
 )
-flash = st.session_state.pop(SAVED, None)
+flash = st.session_state.pop(sasaran.SAVED, None)
 listed = hashlib.sha256("\n".join(view["kk_hash"]).encode()).hexdigest()
 if st.session_state.get(LISTED, listed) != listed:
     # Another list (filter, period, area): the selected row number would now name another family.
@@ -199,7 +85,8 @@ picked = st.dataframe(
 selected = picked.selection.rows if picked and picked.selection else []
 if selected and selected[0] < len(view):
     with st.container(border=True):
-        show_family(view.iloc[selected[0]], reveal, full_ids, flash)
+        place = sasaran.Place(settings, account, kelurahan, period, zone)
+        sasaran.family(place, view.iloc[selected[0]], reveal=reveal, full_ids=full_ids, flash=flash)
 elif flash:
     st.success(flash, icon=":material/check_circle:")
 

@@ -10,7 +10,7 @@ from pipelines.periods import period_label
 from pipelines.settings import get_settings
 from pipelines.state import active_city
 from pipelines.workflow import upload as flow
-from ui import downloads, nav
+from ui import nav, unggah
 
 ctx = nav.context()
 account = ctx.account
@@ -19,7 +19,6 @@ city = active_city(settings)
 LAST = "unggah_laporan"
 # What the last publish, rollback or withdrawal did, shown after the rerun where it was asked for.
 DONE = "unggah_selesai"
-PICK_WITHDRAW = "unggah_tarik_pilih"
 
 st.title("Unggah data")
 st.caption(
@@ -70,55 +69,13 @@ if checked:
 
 report = st.session_state.get(LAST)
 if report:
-    st.subheader(f"Hasil pemeriksaan: {markdown_literal(report['file'])}")
-    st.markdown(
-        f"Jenis data **{contract_for(report['source'], city).label}**, periode **{period_label(report['period'])}**."
-    )
-    if report["already_uploaded"]:
-        st.info("Berkas yang sama persis sudah pernah diunggah; tidak ada data ganda yang ditambahkan.")
-    m = st.columns(4)
-    m[0].metric("Baris dibaca", angka(report["rows_read"]))
-    m[1].metric("Diterima", angka(report["rows_accepted"]))
-    m[2].metric("Ditolak", angka(report["rows_rejected"]))
-    m[3].metric("Ditandai untuk verifikasi", angka(report["rows_flagged"]))
-    st.caption(
-        f"Judul kolom di baris {report['header_row']}"
-        + (f", lembar '{markdown_literal(report['sheet'])}'" if report.get("sheet") else "")
-        + (
-            f", pengodean {report['encoding']}, pemisah '{markdown_literal(report['delimiter'])}'"
-            if report.get("delimiter")
-            else ""
-        )
-        + (
-            f"; kolom tidak dipakai: {markdown_literal(', '.join(report['unmapped_columns']))}"
-            if report["unmapped_columns"]
-            else ""
-        )
-    )
-    if report["rows_rejected"]:
-        reasons = pd.DataFrame(list(report["rejected_by_reason"].items()), columns=["Alasan", "Baris"])
-        st.dataframe(reasons, hide_index=True, width="stretch")
-        rejects = pd.read_csv(report["rejects_file"], sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
-        st.markdown("**Baris yang ditolak** (perbaiki di berkas asal lalu unggah ulang):")
-        st.dataframe(rejects.head(500), hide_index=True, width="stretch")
-        downloads.table(
-            rejects, name=f"Penolakan {report['file']}", account=account, area="seluruh kota", key="unggah_penolakan"
-        )
-    else:
-        st.success("Semua baris diterima.")
+    unggah.check_report(report, city, account)
 
 
 def finish(where: str, message: str, steps: tuple[str, ...] = ()) -> None:
     st.session_state[DONE] = {"where": where, "message": message, "steps": steps}
     st.cache_data.clear()
     st.rerun()
-
-
-def upload_label(u: dict) -> str:
-    return (
-        f"{u['nama_berkas']} · {contract_for(u['sumber'], city).label} · {period_label(u['periode'])} · "
-        f"diunggah {tanggal(u['diunggah_pada'])} oleh {u.get('oleh') or '-'}"
-    )
 
 
 st.divider()
@@ -173,61 +130,5 @@ if go:
         else:
             finish("terbitkan", f"Versi {new['versi']} diterbitkan.", tuple(steps))
 
-with st.expander("Kembalikan ke versi sebelumnya", expanded=done["where"] == "kembalikan"):
-    if done["where"] == "kembalikan":
-        st.success(done["message"])
-    target = flow.rollback_target(settings, now.current)
-    if target is None:
-        st.caption("Tidak ada versi sebelumnya yang tersimpan untuk dikembalikan.")
-    else:
-        current, when = now.current["versi"], tanggal(target["diterbitkan_pada"])
-        st.markdown(
-            f"Bila versi aktif **{current}** ternyata salah, semua halaman bisa kembali memakai versi "
-            f"**{target['versi']}** (diterbitkan {when} oleh {target['oleh']}, {len(target['unggahan'])} unggahan). "
-            "Unggahan tidak dihapus: tarik unggahan yang salah di bawah agar tidak ikut terbitan berikutnya."
-        )
-        sure = st.checkbox(
-            f"Ya, ganti versi aktif {current} dengan versi {target['versi']} ({when})",
-            key=f"unggah_kembalikan_yakin_{current}_{target['versi']}",
-        )
-        clicked = st.button(
-            f"Kembalikan ke versi {target['versi']} ({when})", disabled=not sure, key="unggah_kembalikan"
-        )
-        if clicked and sure:
-            try:
-                back = flow.roll_back(settings, account, seen=current, to=target["versi"])
-                finish("kembalikan", f"Versi aktif sekarang {back['versi']} (dikembalikan dari {current}).")
-            except flow.Refused as exc:
-                st.error(str(exc))
-
-with st.expander("Tarik unggahan", expanded=done["where"] == "tarik"):
-    if done["where"] == "tarik":
-        st.success(done["message"])
-    st.caption(
-        "Unggahan yang ditarik tidak ikut terbitan berikutnya; berkas aslinya tetap tersimpan. Versi aktif "
-        "baru berubah setelah Anda menerbitkan lagi."
-    )
-    by_id = {u["id"]: u for u in now.active}
-    chosen = st.selectbox(
-        "Unggahan",
-        list(by_id),
-        index=None,
-        placeholder="Pilih unggahan yang akan ditarik",
-        format_func=lambda i: upload_label(by_id[i]) + ("" if i in published else " · belum diterbitkan"),
-        key=PICK_WITHDRAW,
-    )
-    if chosen:
-        sure = st.checkbox(
-            f"Ya, tarik unggahan {markdown_literal(by_id[chosen]['nama_berkas'])} ({chosen})",
-            key=f"unggah_tarik_yakin_{chosen}",
-        )
-        if st.button("Tarik unggahan", disabled=not sure, key="unggah_tarik") and sure:
-            try:
-                gone = flow.withdraw_upload(settings, account, chosen)
-                del st.session_state[PICK_WITHDRAW]
-                finish(
-                    "tarik",
-                    f"Unggahan {markdown_literal(gone['nama_berkas'])} ditarik. Terbitkan versi baru agar berlaku.",
-                )
-            except flow.Refused as exc:
-                st.error(str(exc))
+unggah.rollback(settings, account, now.current, done, finish)
+unggah.withdraw(settings, account, city, now.active, published, done, finish)

@@ -69,9 +69,7 @@ def _mask_family(rows: pd.DataFrame, *, reveal: bool, full_ids: bool) -> pd.Data
             nama_kepala=rows["nama_kepala"].map(masking.mask_name), alamat=rows["alamat"].map(masking.mask_address)
         )
     if not (reveal and full_ids):
-        rows = rows.assign(
-            no_kk=rows["no_kk"].map(masking.mask_id), nik_kepala=rows["nik_kepala"].map(masking.mask_id)
-        )
+        rows = rows.assign(no_kk=rows["no_kk"].map(masking.mask_id), nik_kepala=rows["nik_kepala"].map(masking.mask_id))
     return rows
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from pipelines import domain, store
+from pipelines.access import audit
 from pipelines.formatting import angka, is_missing, rupiah, tanggal
 from pipelines.periods import period_label
 from pipelines.settings import Settings
@@ -102,6 +103,35 @@ def _import_legacy(settings: Settings) -> None:
 def record(
     settings: Settings, *, kk_hash: str, periode: str, kode_kelurahan: str, status: str, catatan: str, user: str
 ) -> FollowUp:
+    """Append one follow-up (not audited: the page's path is `follow_up`)."""
+    entry = _checked(kk_hash, periode, kode_kelurahan, status, catatan, user)
+    _import_legacy(settings)
+    with store.transaction(settings) as conn:
+        conn.execute(sa.insert(store.tindak_lanjut).values(**asdict(entry)))
+    return entry
+
+
+def follow_up(
+    settings: Settings, *, kk_hash: str, periode: str, kode_kelurahan: str, status: str, catatan: str, user: str, role: str
+) -> FollowUp:
+    """A user's follow-up on a family: checked, audited, then kept. If the audit line cannot be
+    written (AuditError), nothing is kept."""
+    _checked(kk_hash, periode, kode_kelurahan, status, catatan, user)
+    audit.record(
+        settings, user=user, role=role, action="tindak_lanjut", scope=kode_kelurahan, rows=1, detail=STATUSES[status]
+    )
+    return record(
+        settings,
+        kk_hash=kk_hash,
+        periode=periode,
+        kode_kelurahan=kode_kelurahan,
+        status=status,
+        catatan=catatan,
+        user=user,
+    )
+
+
+def _checked(kk_hash: str, periode: str, kode_kelurahan: str, status: str, catatan: str, user: str) -> FollowUp:
     if status not in STATUSES:
         raise FollowUpError(f"Status tindak lanjut tidak dikenal: {status}")
     if not re.fullmatch(r"[0-9a-f]{32}", kk_hash or ""):
@@ -109,13 +139,9 @@ def record(
     note = (catatan or "").strip()
     if len(note) > MAX_NOTE:
         raise FollowUpError(f"Catatan paling panjang {MAX_NOTE} karakter.")
-    entry = FollowUp(
+    return FollowUp(
         kk_hash, periode, kode_kelurahan, status, note, user, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     )
-    _import_legacy(settings)
-    with store.transaction(settings) as conn:
-        conn.execute(sa.insert(store.tindak_lanjut).values(**asdict(entry)))
-    return entry
 
 
 def history(settings: Settings, *, kode_prefix: str | None = None) -> list[FollowUp]:
