@@ -171,8 +171,8 @@ def child(case: str, file: str, data_dir: str) -> None:
                 "ingest_s": t1 - t0,
                 "publish_s": t2 - t1,
                 "total_s": t2 - t0,
-                "rows": report["rows_read"],
-                "accepted": report["rows_accepted"],
+                "rows": report["baris_dibaca"],
+                "accepted": report["baris_diterima"],
                 "peak_mb": peak_mb,
             }
         )

@@ -190,11 +190,11 @@ def build_demo(city: City, *, settings: Settings, scale: float = 1.0, seed: int 
             settings=settings,
             city=city,
         ).report
-        share = f"{100 * report['rows_accepted'] / (report['rows_read'] or 1):.1f}".replace(".", ",")
+        share = f"{100 * report['baris_diterima'] / (report['baris_dibaca'] or 1):.1f}".replace(".", ",")
         _say(
             progress,
             f"unggah {i}/{len(specs)} {spec.source} {spec.period} {spec.path.name}: "
-            f"{_number(report['rows_read'])} baris, diterima {share}%",
+            f"{_number(report['baris_dibaca'])} baris, diterima {share}%",
         )
         files.append(
             {
@@ -206,10 +206,10 @@ def build_demo(city: City, *, settings: Settings, scale: float = 1.0, seed: int 
                 "baris_ditulis": spec.rows,
                 "sha256": digests[spec.path],
                 "kekacauan": spec.messiness,
-                "baris_dibaca": report["rows_read"],
-                "baris_diterima": report["rows_accepted"],
-                "baris_ditolak": report["rows_rejected"],
-                "baris_ditandai": report["rows_flagged"],
+                "baris_dibaca": report["baris_dibaca"],
+                "baris_diterima": report["baris_diterima"],
+                "baris_ditolak": report["baris_ditolak"],
+                "baris_ditandai": report["baris_ditandai"],
             }
         )
     _share_with_raw(settings, specs, digests)

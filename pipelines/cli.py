@@ -107,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     us_sub.add_parser("init-demo", help="buat akun contoh (pimpinan, analis, camat, lurah) bila belum ada akun")
 
     wd = sub.add_parser("withdraw", help="tarik unggahan agar tidak ikut terbitan berikutnya")
-    wd.add_argument("upload_id")
+    wd.add_argument("id_unggahan")
     wd.add_argument("--user", default="cli")
     return p
 
@@ -133,18 +133,20 @@ def _cmd_ingest(args) -> int:
 
         source = detect_source(args.file, active_city(get_settings()), sheet=args.sheet, mapping_file=args.mapping)
     result = ingest(source, args.file, args.period, mapping_file=args.mapping, sheet=args.sheet, user=args.user)
-    _audit(args.user, "unggah", result.report["rows_read"], f"{result.report['file']} ({source}, {args.period}), CLI")
+    _audit(
+        args.user, "unggah", result.report["baris_dibaca"], f"{result.report['berkas']} ({source}, {args.period}), CLI"
+    )
     r = result.report
     lines = [
-        f"Berkas {r['file']} ({r['source']}, {period_label(r['period'])})"
-        + (" sudah pernah diunggah; tidak ada data ganda." if r["already_uploaded"] else ""),
-        f"  baris dibaca {angka(r['rows_read'])}, diterima {angka(r['rows_accepted'])}, "
-        f"ditolak {angka(r['rows_rejected'])}, ditandai untuk verifikasi {angka(r['rows_flagged'])}",
+        f"Berkas {r['berkas']} ({r['sumber']}, {period_label(r['periode'])})"
+        + (" sudah pernah diunggah; tidak ada data ganda." if r["sudah_pernah_diunggah"] else ""),
+        f"  baris dibaca {angka(r['baris_dibaca'])}, diterima {angka(r['baris_diterima'])}, "
+        f"ditolak {angka(r['baris_ditolak'])}, ditandai untuk verifikasi {angka(r['baris_ditandai'])}",
     ]
-    for reason, n in list(r["rejected_by_reason"].items())[:10]:
+    for reason, n in list(r["ditolak_menurut_alasan"].items())[:10]:
         lines.append(f"  - {reason}: {angka(n)}")
-    if r["rows_rejected"]:
-        lines.append(f"  Daftar baris ditolak: {r['rejects_file']}")
+    if r["baris_ditolak"]:
+        lines.append(f"  Daftar baris ditolak: {r['berkas_penolakan']}")
     lines.append("  Belum diterbitkan: jalankan `python -m pipelines publish`.")
     _print(r, args.json, "\n".join(lines))
     return 0
@@ -328,7 +330,7 @@ def _init_demo(settings, city) -> int:
 
 
 def _cmd_withdraw(args) -> int:
-    entry = registry.withdraw(get_settings(), args.upload_id, args.user)
+    entry = registry.withdraw(get_settings(), args.id_unggahan, args.user)
     _audit(args.user, "unggah", None, f"tarik {entry['id']}, CLI")
     print(f"Unggahan {entry['id']} ditarik; terbitkan ulang agar berlaku.")
     return 0

@@ -27,9 +27,9 @@ def test_ingest_publish_summary_round_trip(settings, tmp_path):
     out = run(settings, "ingest", "keluarga", str(path), "--period", "2025-Q4", "--json")
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    assert (report["rows_read"], report["rows_accepted"], report["rows_rejected"]) == (3, 2, 1)
-    assert Path(report["rejects_file"]).exists()
-    assert any("Kota Bontang" in reason for reason in report["rejected_by_reason"])
+    assert (report["baris_dibaca"], report["baris_diterima"], report["baris_ditolak"]) == (3, 2, 1)
+    assert Path(report["berkas_penolakan"]).exists()
+    assert any("Kota Bontang" in reason for reason in report["ditolak_menurut_alasan"])
     assert run(settings, "publish").returncode == 0
     out = run(settings, "summary", "--period", "2025-Q4", "--level", "kelurahan", "--json")
     rows = json.loads(out.stdout)

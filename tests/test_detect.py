@@ -65,4 +65,4 @@ def test_command_line_ingest_recognises_the_kind(settings, tmp_path):
         text=True,
         check=True,
     ).stdout
-    assert '"source": "keluarga"' in out and '"rows_accepted": 2' in out
+    assert '"sumber": "keluarga"' in out and '"baris_diterima": 2' in out

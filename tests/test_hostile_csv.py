@@ -43,7 +43,7 @@ def test_full_width_digits_in_the_period_argument_give_the_same_period(settings,
     path = write_csv(tmp_path / "k.csv", KELUARGA_HEADER, [keluarga_row(1)])
     out = run(settings, "ingest", "keluarga", str(path), "--period", "\uff12\uff10\uff12\uff16-Q1", "--json")
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout)["period"] == "2026-Q1"
+    assert json.loads(out.stdout)["periode"] == "2026-Q1"
 
 
 @pytest.mark.parametrize(
@@ -71,10 +71,10 @@ def test_periods_in_cells_parse_strictly(settings, tmp_path):
     ]
     path = write_csv(tmp_path / "statistik.csv", STATISTIK_HEADER, rows)
     report = ingest("indikator_wilayah", path, "2025-Q4", settings=settings).report
-    assert (report["rows_read"], report["rows_accepted"], report["rows_rejected"]) == (4, 2, 2)
-    staged = read_staged(settings, report["upload_id"], "indikator_wilayah")
+    assert (report["baris_dibaca"], report["baris_diterima"], report["baris_ditolak"]) == (4, 2, 2)
+    staged = read_staged(settings, report["id_unggahan"], "indikator_wilayah")
     assert sorted(staged["periode"]) == ["2024", "2025"]
-    reasons = " ".join(report["rejected_by_reason"])
+    reasons = " ".join(report["ditolak_menurut_alasan"])
     assert "tidak dikenali" in reasons and "Triwulan IV 2025" in reasons
 
 
@@ -97,7 +97,7 @@ def write_text(path, text: str, encoding: str = "utf-8", prefix: bytes = b""):
 def rejects_of(report) -> list[dict]:
     import csv
 
-    with open(report["rejects_file"], encoding="utf-8-sig") as fh:
+    with open(report["berkas_penolakan"], encoding="utf-8-sig") as fh:
         return list(csv.DictReader(fh, delimiter=";"))
 
 
@@ -113,8 +113,8 @@ def test_cells_over_several_lines_blank_lines_and_lone_cr_are_one_row_each(setti
     text = text.replace(f"{newline}6171012502100100,", f"{newline}12345,")  # family 100: a bad No KK
     path = write_text(tmp_path / "multi.csv", text)
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert (report["rows_read"], report["rows_accepted"], report["rows_rejected"]) == (200, 199, 1)
-    got = read_staged(settings, report["upload_id"], "keluarga")
+    assert (report["baris_dibaca"], report["baris_diterima"], report["baris_ditolak"]) == (200, 199, 1)
+    got = read_staged(settings, report["id_unggahan"], "keluarga")
     # Row numbers are rows as a spreadsheet shows them: header row 1, family i in row i + 1.
     assert got["_baris"].tolist() == [i + 1 for i in range(1, 201) if i != 100]
     by_row = dict(zip(got["_baris"], got["alamat"], strict=True))
@@ -135,8 +135,8 @@ def test_rows_split_across_read_chunks_keep_their_numbers(settings, tmp_path, mo
     special = {i: f'"Jl. {i}\n\nGg. {i}, RT\n{i}"' for i in range(3, 60, 7)}
     path = write_text(tmp_path / "potong.csv", family_csv(tmp_path, 60, special))
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert (report["rows_read"], report["rows_accepted"]) == (60, 60)
-    got = read_staged(settings, report["upload_id"], "keluarga")
+    assert (report["baris_dibaca"], report["baris_diterima"]) == (60, 60)
+    got = read_staged(settings, report["id_unggahan"], "keluarga")
     assert got["_baris"].tolist() == list(range(2, 62))
     assert got.set_index("_baris").loc[11, "alamat"] == "Jl. 10 Gg. 10, RT 10"
 
@@ -144,8 +144,8 @@ def test_rows_split_across_read_chunks_keep_their_numbers(settings, tmp_path, mo
 def test_a_quote_inside_an_unquoted_cell_is_text(settings, tmp_path):
     path = write_text(tmp_path / "inci.csv", family_csv(tmp_path, 5, {2: 'Pipa 5" depan', 3: "Jl. A"}))
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert (report["rows_read"], report["rows_accepted"]) == (5, 5)
-    got = read_staged(settings, report["upload_id"], "keluarga")
+    assert (report["baris_dibaca"], report["baris_diterima"]) == (5, 5)
+    got = read_staged(settings, report["id_unggahan"], "keluarga")
     assert got.set_index("_baris").loc[3, "alamat"] == 'Pipa 5" depan'
 
 
@@ -191,8 +191,8 @@ def test_windows_1252_letters_late_in_the_file_are_read_as_windows_1252(settings
     out = run(settings, "ingest", "keluarga", str(path), "--period", "2025-Q4", "--json")
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    assert report["encoding"] == "Windows-1252" and report["rows_accepted"] == 3000
-    got = read_staged(settings, report["upload_id"], "keluarga").set_index("_baris")
+    assert report["pengodean"] == "Windows-1252" and report["baris_diterima"] == 3000
+    got = read_staged(settings, report["id_unggahan"], "keluarga").set_index("_baris")
     assert (got.loc[2991, "alamat"], got.loc[3001, "alamat"]) == ("Andr\u00e9 Ma\u2019ruf", "Gg. Caf\u00e9")
 
 
@@ -201,8 +201,8 @@ def test_a_windows_1252_byte_in_the_last_bytes_of_a_small_file_is_read(settings,
     out = run(settings, "ingest", "keluarga", str(path), "--period", "2025-Q4", "--json")
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    assert report["encoding"] == "Windows-1252"
-    assert read_staged(settings, report["upload_id"], "keluarga")["alamat"].tolist()[-1] == "Gg. Caf\u00e9"
+    assert report["pengodean"] == "Windows-1252"
+    assert read_staged(settings, report["id_unggahan"], "keluarga")["alamat"].tolist()[-1] == "Gg. Caf\u00e9"
 
 
 def test_utf8_and_windows_1252_mixed_in_one_file_are_refused_clearly(settings, tmp_path):
@@ -220,8 +220,8 @@ def test_utf16_files_are_read(settings, tmp_path, encoding, bom):
     out = run(settings, "ingest", "keluarga", str(path), "--period", "2025-Q4", "--json")
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    assert (report["encoding"], report["rows_read"], report["rows_accepted"]) == ("UTF-16", 20, 20)
-    got = read_staged(settings, report["upload_id"], "keluarga").set_index("_baris")
+    assert (report["pengodean"], report["baris_dibaca"], report["baris_diterima"]) == ("UTF-16", 20, 20)
+    got = read_staged(settings, report["id_unggahan"], "keluarga").set_index("_baris")
     assert got.loc[5, "alamat"] == "Andr\u00e9 Gg. \u00c7" and got.loc[21, "alamat"] == "Jl. A"
 
 
@@ -236,8 +236,8 @@ def test_a_control_byte_inside_a_line_is_refused_naming_the_row(settings, tmp_pa
 def test_old_mac_line_ends_are_rows(settings, tmp_path):
     path = write_text(tmp_path / "mac.csv", family_csv(tmp_path, 4, {2: '"Jl. A\rGg. B"'}, newline="\r"))
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert (report["rows_read"], report["rows_accepted"]) == (4, 4)
-    got = read_staged(settings, report["upload_id"], "keluarga").set_index("_baris")
+    assert (report["baris_dibaca"], report["baris_diterima"]) == (4, 4)
+    got = read_staged(settings, report["id_unggahan"], "keluarga").set_index("_baris")
     assert got.loc[3, "alamat"] == "Jl. A Gg. B"
 
 
@@ -253,4 +253,4 @@ def test_kind_recognition_reads_hostile_heads_as_the_ingest_does(settings, tmp_p
     utf16 = write_text(tmp_path / "unicode.csv", family_csv(tmp_path, 3), "utf-16-le", b"\xff\xfe")
     out = run(settings, "ingest", "otomatis", str(utf16), "--period", "2025-Q4", "--json")
     assert out.returncode == 0, out.stderr
-    assert (json.loads(out.stdout)["source"], json.loads(out.stdout)["rows_accepted"]) == ("keluarga", 3)
+    assert (json.loads(out.stdout)["sumber"], json.loads(out.stdout)["baris_diterima"]) == ("keluarga", 3)

@@ -40,7 +40,7 @@ def families(*serials: int, width: int = len(KELUARGA_HEADER)) -> list[list]:
 
 
 def staged_kk(settings, report) -> list[str]:
-    rows = read_staged(settings, report["upload_id"], report["source"])
+    rows = read_staged(settings, report["id_unggahan"], report["sumber"])
     return sorted(rows["no_kk"])
 
 
@@ -51,7 +51,7 @@ def test_a_hidden_first_sheet_matching_more_columns_is_not_read(settings, tmp_pa
         [("Salinan lama", families(91, 92, 93), state), ("Data", families(1, 2, width=8), "visible")],
     )
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert report["sheet"] == "Data"
+    assert report["lembar"] == "Data"
     assert staged_kk(settings, report) == [keluarga_row(1)[0], keluarga_row(2)[0]]
 
 
@@ -74,7 +74,7 @@ def test_a_hidden_sheet_named_by_the_analyst_is_read(settings, tmp_path):
         [("Petunjuk", [["Data ini bersifat rahasia."]], "visible"), ("Data KK", families(1, 2), "hidden")],
     )
     report = ingest("keluarga", path, "2025-Q4", sheet="Data KK", settings=settings).report
-    assert report["sheet"] == "Data KK" and report["rows_accepted"] == 2
+    assert report["lembar"] == "Data KK" and report["baris_diterima"] == 2
 
 
 def test_kind_recognition_skips_hidden_sheets_and_names_one_that_alone_fits(tmp_path):
@@ -192,14 +192,14 @@ def test_formulas_with_saved_values_are_read(settings, tmp_path):
                 ws.write_string(r, c, value)
     wb.close()
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert report["rows_accepted"] == 2
+    assert report["baris_diterima"] == 2
 
 
 def test_a_formula_cell_in_a_column_not_read_does_not_matter(settings, tmp_path):
     rows = [[*r, "Catatan"] if i == 0 else [*r, "=1+1"] for i, r in enumerate(families(1, 2))]
     path = workbook(tmp_path / "rumus_lain.xlsx", [("Data", rows, "visible")])
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert report["rows_accepted"] == 2
+    assert report["baris_diterima"] == 2
 
 
 def test_merged_data_cells_are_named_with_their_rows(settings, tmp_path):
@@ -229,7 +229,7 @@ def test_a_merged_title_block_and_footer_are_not_data(settings, tmp_path):
     ws.merge_cells("A5:F5")
     wb.save(path)
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert report["rows_accepted"] == 2 and report["rows_rejected"] == 0
+    assert report["baris_diterima"] == 2 and report["baris_ditolak"] == 0
 
 
 def test_a_sheet_without_blanks_is_not_scanned_for_formulas(settings, tmp_path, monkeypatch):
@@ -237,7 +237,7 @@ def test_a_sheet_without_blanks_is_not_scanned_for_formulas(settings, tmp_path, 
     scanned = []
     monkeypatch.setattr(excel_reader, "refuse_formulas_without_values", lambda *a, **k: scanned.append(a))
     path = workbook(tmp_path / "lengkap.xlsx", [("Data", [*families(1, 2), [], ["JUMLAH"]], "visible")])
-    assert ingest("keluarga", path, "2025-Q4", settings=settings).report["rows_accepted"] == 2
+    assert ingest("keluarga", path, "2025-Q4", settings=settings).report["baris_diterima"] == 2
     assert scanned == []
     rows = families(3, 4)
     rows[2][8] = None

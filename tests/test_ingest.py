@@ -18,23 +18,23 @@ from tests.builders import KELUARGA_HEADER, keluarga_row, kk, nik, write_csv, wr
 
 
 def staged_rows(settings, report) -> list[dict]:
-    return read_staged(settings, report["upload_id"], report["source"]).to_dict("records")
+    return read_staged(settings, report["id_unggahan"], report["sumber"]).to_dict("records")
 
 
 def rejects(report) -> list[dict]:
-    with open(report["rejects_file"], encoding="utf-8-sig") as fh:
+    with open(report["berkas_penolakan"], encoding="utf-8-sig") as fh:
         return list(csv.DictReader(fh, delimiter=";"))
 
 
 def notes(report) -> list[dict]:
-    with open(report["notes_file"], encoding="utf-8-sig") as fh:
+    with open(report["berkas_catatan"], encoding="utf-8-sig") as fh:
         return list(csv.DictReader(fh, delimiter=";"))
 
 
 def assert_nothing_lost(settings, report):
-    assert report["rows_accepted"] + report["rows_rejected"] == report["rows_read"]
-    assert len(staged_rows(settings, report)) == report["rows_accepted"]
-    assert len({r["baris"] for r in rejects(report)}) == report["rows_rejected"]
+    assert report["baris_diterima"] + report["baris_ditolak"] == report["baris_dibaca"]
+    assert len(staged_rows(settings, report)) == report["baris_diterima"]
+    assert len({r["baris"] for r in rejects(report)}) == report["baris_ditolak"]
 
 
 def test_bom_semicolon_title_block_blank_rows_and_footer(settings, tmp_path):
@@ -54,8 +54,8 @@ def test_bom_semicolon_title_block_blank_rows_and_footer(settings, tmp_path):
         title=["LAPORAN DATA KELUARGA", "Kota Pontianak", ""],
     )
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert report["header_row"] == 4 and report["delimiter"] == ";"
-    assert (report["rows_read"], report["rows_accepted"], report["rows_rejected"], report["rows_skipped"]) == (
+    assert report["baris_judul"] == 4 and report["pemisah"] == ";"
+    assert (report["baris_dibaca"], report["baris_diterima"], report["baris_ditolak"], report["baris_dilewati"]) == (
         3,
         3,
         0,
@@ -76,7 +76,7 @@ def test_windows_1252_names_survive(settings, tmp_path):
     row[2] = "André Ma\u2019ruf"
     path = write_csv(tmp_path / "siks.csv", KELUARGA_HEADER, [row], delimiter=";", encoding="cp1252", newline="\r\n")
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert report["encoding"] == "Windows-1252"
+    assert report["pengodean"] == "Windows-1252"
     assert staged_rows(settings, report)[0]["nama_kepala"] == "André Ma\u2019ruf"
 
 
@@ -100,7 +100,7 @@ def test_quoted_delimiter_and_newline_keep_exact_row_numbers(settings, tmp_path)
 def test_row_with_more_fields_than_header_is_rejected(settings, tmp_path):
     path = write_csv(tmp_path / "geser.csv", KELUARGA_HEADER, [keluarga_row(1), keluarga_row(2) + ["lebih"]])
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert report["rows_rejected"] == 1
+    assert report["baris_ditolak"] == 1
     assert "lebih banyak dari judul" in rejects(report)[0]["alasan"]
     assert_nothing_lost(settings, report)
 
@@ -117,8 +117,8 @@ def test_excel_title_block_merged_header_notes_sheet_and_numeric_nik(settings, t
         numeric_columns={1: {1}, 0: {3}},
     )
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert report["sheet"] == "Data P3KE" and report["header_row"] == 5
-    assert (report["rows_read"], report["rows_accepted"], report["rows_rejected"]) == (5, 4, 1)
+    assert report["lembar"] == "Data P3KE" and report["baris_judul"] == 5
+    assert (report["baris_dibaca"], report["baris_diterima"], report["baris_ditolak"]) == (5, 4, 1)
     [rejected] = rejects(report)
     assert rejected["baris"] == "9" and rejected["kolom"] == "No KK" and "Excel" in rejected["alasan"]
     assert rejected["nilai"] == kk(4)
@@ -137,7 +137,7 @@ def test_two_row_header_with_merged_group_maps_criteria(settings, tmp_path):
     ]
     path = write_xlsx(tmp_path / "verval.xlsx", header, rows, merged_group=(6, 13, "Kriteria"), footer=False)
     report = ingest("verval", path, "2025-Q4", settings=settings).report
-    assert report["rows_accepted"] == 2
+    assert report["baris_diterima"] == 2
     got = staged_rows(settings, report)
     assert [(r["skor"], r["fakir_miskin"]) for r in got] == [(6, True), (0, False)]
 
@@ -147,7 +147,7 @@ def test_exact_duplicates_count_once_and_conflicts_keep_the_later_row(settings, 
     b_changed = keluarga_row(2, desil="5")
     path = write_csv(tmp_path / "ganda.csv", KELUARGA_HEADER, [a, b, a, b_changed])
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert (report["rows_accepted"], report["exact_duplicates"], report["conflicts"]) == (2, 1, 1)
+    assert (report["baris_diterima"], report["duplikat_persis"], report["konflik_kunci"]) == (2, 1, 1)
     reasons = {r["baris"]: r["alasan"] for r in rejects(report)}
     assert "duplikat persis dari baris 2" in reasons["4"]
     assert "konflik" in reasons["3"] and "baris 5 yang dipakai" in reasons["3"]
@@ -161,7 +161,7 @@ def test_invalid_head_nik_flags_the_family_and_invalid_no_kk_rejects_the_row(set
     bad_kk[0] = "1234"
     path = write_csv(tmp_path / "id.csv", KELUARGA_HEADER, [bad_nik, bad_kk, keluarga_row(3)])
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert (report["rows_accepted"], report["rows_rejected"], report["rows_flagged"]) == (2, 1, 1)
+    assert (report["baris_diterima"], report["baris_ditolak"], report["baris_ditandai"]) == (2, 1, 1)
     assert rejects(report)[0]["kolom"] == "No KK" and "16 digit" in rejects(report)[0]["alasan"]
     assert any(n["kolom"] == "NIK Kepala Keluarga" and "16 digit" in n["alasan"] for n in notes(report))
 
@@ -173,7 +173,7 @@ def test_rows_of_another_city_are_rejected_as_such(settings, tmp_path):
         [keluarga_row(1), keluarga_row(2, "Lok Tuan"), keluarga_row(3, "6474011003")],
     )
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert report["rows_rejected"] == 2
+    assert report["baris_ditolak"] == 2
     assert all("Kota Bontang" in r["alasan"] for r in rejects(report))
 
 
@@ -206,7 +206,7 @@ def test_mapping_file_fits_unrecognised_headers_and_values(settings, tmp_path):
     with pytest.raises(FileRejected, match="Kolom wajib"):
         ingest("keluarga", path, "2025-Q4", settings=settings)
     report = ingest("keluarga", path, "2025-Q4", mapping_file=mapping, settings=settings).report
-    assert report["rows_accepted"] == 2
+    assert report["baris_diterima"] == 2
     assert [r["rawan_pangan"] for r in staged_rows(settings, report)] == [True, False]
 
 
@@ -214,8 +214,8 @@ def test_same_file_twice_is_recognised_without_duplicate_data(settings, tmp_path
     path = write_csv(tmp_path / "a.csv", KELUARGA_HEADER, [keluarga_row(1)])
     first = ingest("keluarga", path, "2025-Q4", settings=settings).report
     second = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert (first["already_uploaded"], second["already_uploaded"]) == (False, True)
-    assert second["upload_id"] == first["upload_id"] and len(registry.uploads(settings)) == 1
+    assert (first["sudah_pernah_diunggah"], second["sudah_pernah_diunggah"]) == (False, True)
+    assert second["id_unggahan"] == first["id_unggahan"] and len(registry.uploads(settings)) == 1
     with pytest.raises(FileRejected, match="sudah diunggah"):
         ingest("keluarga", path, "2025-Q3", settings=settings)
 
@@ -239,7 +239,7 @@ def test_formula_like_values_in_rejects_file_are_text(settings, tmp_path):
 def test_json_report_fields(settings, tmp_path):
     path = write_csv(tmp_path / "a.csv", KELUARGA_HEADER, [keluarga_row(1)])
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    for key in ("rows_read", "rows_accepted", "rows_rejected", "rejects_file", "rejected_by_reason"):
+    for key in ("baris_dibaca", "baris_diterima", "baris_ditolak", "berkas_penolakan", "ditolak_menurut_alasan"):
         assert key in report
     json.dumps(report)
 
@@ -332,7 +332,7 @@ def test_footer_in_a_leading_number_column_is_skipped_not_rejected(settings, tmp
     rows = [["1", *keluarga_row(1)], ["2", *keluarga_row(2)], ["JUMLAH", "", "", "", "", "", "", "2"]]
     path = write_xlsx(tmp_path / "p3ke_no.xlsx", header, rows, footer=False)
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert (report["rows_read"], report["rows_rejected"], report["rows_skipped"]) == (2, 0, 1)
+    assert (report["baris_dibaca"], report["baris_ditolak"], report["baris_dilewati"]) == (2, 0, 1)
 
 
 def test_a_city_without_rw_accepts_files_without_rw(settings, tmp_path, monkeypatch):
@@ -343,7 +343,7 @@ def test_a_city_without_rw_accepts_files_without_rw(settings, tmp_path, monkeypa
     header = [h for h in KELUARGA_HEADER if h != "RW"]
     rows = [[v for i, v in enumerate(keluarga_row(1, "Lok Tuan", rt="12")) if i != 4]]
     report = ingest("keluarga", write_csv(tmp_path / "bontang.csv", header, rows), "2025-Q4", settings=bontang).report
-    assert report["rows_accepted"] == 1
+    assert report["baris_diterima"] == 1
     with pytest.raises(FileRejected, match="RW"):
         ingest(
             "keluarga",
@@ -364,6 +364,23 @@ def test_sheet_starting_below_empty_rows_keeps_excel_row_numbers(settings, tmp_p
     ws.write_row(6, 1, keluarga_row(2, "Lok Tuan"))
     wb.close()
     report = ingest("keluarga", path, "2025-Q4", settings=settings).report
-    assert report["header_row"] == 5
+    assert report["baris_judul"] == 5
     assert [r["baris"] for r in rejects(report)] == ["7"]
     assert [r["_baris"] for r in staged_rows(settings, report)] == [6]
+
+
+def test_a_report_staged_by_an_earlier_release_with_english_keys_still_publishes(settings, tmp_path):
+    from pipelines.ingestion import ingest as ingest_module
+    from pipelines.lake.publish import publish
+
+    rows = [keluarga_row(1), keluarga_row(2, "Kota Lain")]
+    path = write_csv(tmp_path / "a.csv", KELUARGA_HEADER, rows)
+    report = ingest("keluarga", path, "2025-Q4", settings=settings).report
+    staged = settings.staging_dir / report["id_unggahan"] / ingest_module.REPORT_FILE
+    english = {v: k for k, v in ingest_module._EARLIER_KEYS.items()}
+    staged.write_text(json.dumps({english.get(k, k): v for k, v in report.items()}), encoding="utf-8")
+    assert "rows_read" in json.loads(staged.read_text(encoding="utf-8"))
+    again = ingest("keluarga", path, "2025-Q4", settings=settings).report
+    assert (again["baris_dibaca"], again["baris_ditolak"], again["sudah_pernah_diunggah"]) == (2, 1, True)
+    manifest = publish(settings=settings)
+    assert manifest["tabel"]["keluarga"]["baris"] == 1

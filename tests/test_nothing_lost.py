@@ -45,5 +45,5 @@ def test_accepted_plus_rejected_equals_read(rows, delimiter, duplicate):
             # Refused only when nothing could be used: no data rows, or every row rejected.
             assert "tidak berisi baris data" in str(exc) or f"Semua {data_rows} baris ditolak" in str(exc)
             return
-        assert report["rows_read"] == data_rows
-        assert report["rows_accepted"] + report["rows_rejected"] == report["rows_read"]
+        assert report["baris_dibaca"] == data_rows
+        assert report["baris_diterima"] + report["baris_ditolak"] == report["baris_dibaca"]

@@ -37,6 +37,35 @@ from pipelines.state import active_city
 REJECTS_FILE = "penolakan.csv"
 NOTES_FILE = "catatan.csv"
 REPORT_FILE = "laporan.json"
+# Reports staged by releases before November 2026 used English keys; they are read under today's names.
+_EARLIER_KEYS = {
+    "upload_id": "id_unggahan",
+    "source": "sumber",
+    "period": "periode",
+    "file": "berkas",
+    "file_type": "jenis_berkas",
+    "sheet": "lembar",
+    "encoding": "pengodean",
+    "delimiter": "pemisah",
+    "header_row": "baris_judul",
+    "columns_mapped": "kolom_dipetakan",
+    "unmapped_columns": "kolom_tidak_dipakai",
+    "rows_read": "baris_dibaca",
+    "rows_skipped": "baris_dilewati",
+    "skipped_rows": "rincian_baris_dilewati",
+    "rows_accepted": "baris_diterima",
+    "rows_rejected": "baris_ditolak",
+    "rows_flagged": "baris_ditandai",
+    "rejected_by_reason": "ditolak_menurut_alasan",
+    "rejected_by_kelurahan": "ditolak_per_kelurahan",
+    "rejects_file": "berkas_penolakan",
+    "notes_file": "berkas_catatan",
+    "rule_set": "aturan_fakir_miskin",
+    "already_uploaded": "sudah_pernah_diunggah",
+    "warnings": "peringatan",
+    "conflicts": "konflik_kunci",
+    "exact_duplicates": "duplikat_persis",
+}
 
 
 @dataclass
@@ -45,7 +74,13 @@ class IngestResult:
 
     @property
     def upload_id(self) -> str:
-        return self.report["upload_id"]
+        return self.report["id_unggahan"]
+
+
+def read_report(settings: Settings, upload_id: str) -> dict:
+    """The staged report of an upload (the `ingest --json` fields), whichever release wrote it."""
+    report = json.loads((settings.staging_dir / upload_id / REPORT_FILE).read_text(encoding="utf-8"))
+    return {_EARLIER_KEYS.get(key, key): value for key, value in report.items()}
 
 
 def sha256_of(path: Path) -> str:
@@ -88,8 +123,8 @@ def ingest(
                     f"{previous['periode']} ({previous['nama_berkas']}, {previous['diunggah_pada']}). "
                     "Periksa apakah berkasnya benar."
                 )
-            report = json.loads((settings.staging_dir / previous["id"] / REPORT_FILE).read_text(encoding="utf-8"))
-            return IngestResult({**report, "already_uploaded": True})
+            report = read_report(settings, previous["id"])
+            return IngestResult({**report, "sudah_pernah_diunggah": True})
         # Limits and the header are checked before the lock: a hostile file never holds it.
         plan = plan_read(file, file_type, contract, mapping)
         with exclusive(settings, f"unggah {source} {period}"):
@@ -145,8 +180,8 @@ def _ingest_locked(
             summary = rejects.summarise(con, raw)
             rejected = rejects.problem_table(con, raw, "= 'tolak'")
             notes = rejects.problem_table(con, raw, "<> 'tolak'")
-            if summary["rows_accepted"] == 0:
-                top = "; ".join(f"{r} ({n} baris)" for r, n in list(summary["rejected_by_reason"].items())[:3])
+            if summary["baris_diterima"] == 0:
+                top = "; ".join(f"{r} ({n} baris)" for r, n in list(summary["ditolak_menurut_alasan"].items())[:3])
                 out = settings.staging_dir / "ditolak" / digest[:12]
                 out.mkdir(parents=True, exist_ok=True)
                 write_csv_for_excel(rejected, out / REJECTS_FILE)
@@ -168,26 +203,26 @@ def _ingest_locked(
                 mapping_copy = stored.with_suffix(".pemetaan.toml")
                 _copy_whole(mapping_file, mapping_copy)
             report = {
-                "upload_id": upload_id,
-                "source": source,
-                "period": period,
-                "file": name,
+                "id_unggahan": upload_id,
+                "sumber": source,
+                "periode": period,
+                "berkas": name,
                 "sha256": digest,
-                "file_type": raw.file_type,
-                "sheet": raw.sheet,
-                "encoding": raw.encoding,
-                "delimiter": raw.delimiter,
-                "header_row": raw.header_row,
-                "columns_mapped": {k: raw.headers[v] for k, v in sorted(raw.columns.items(), key=lambda kv: kv[1])},
-                "unmapped_columns": raw.unmapped_headers,
-                "rows_read": result.rows_read,
-                "rows_skipped": result.rows_skipped,
-                "skipped_rows": [{"baris": b, "alasan": a} for b, a in result.skipped_detail[:50]],
+                "jenis_berkas": raw.file_type,
+                "lembar": raw.sheet,
+                "pengodean": raw.encoding,
+                "pemisah": raw.delimiter,
+                "baris_judul": raw.header_row,
+                "kolom_dipetakan": {k: raw.headers[v] for k, v in sorted(raw.columns.items(), key=lambda kv: kv[1])},
+                "kolom_tidak_dipakai": raw.unmapped_headers,
+                "baris_dibaca": result.rows_read,
+                "baris_dilewati": result.rows_skipped,
+                "rincian_baris_dilewati": [{"baris": b, "alasan": a} for b, a in result.skipped_detail[:50]],
                 **summary,
-                "rejects_file": str(settings.staging_dir / upload_id / REJECTS_FILE),
-                "notes_file": str(settings.staging_dir / upload_id / NOTES_FILE),
-                "rule_set": contract.rules.nama if contract.rules else None,
-                "already_uploaded": False,
+                "berkas_penolakan": str(settings.staging_dir / upload_id / REJECTS_FILE),
+                "berkas_catatan": str(settings.staging_dir / upload_id / NOTES_FILE),
+                "aturan_fakir_miskin": contract.rules.nama if contract.rules else None,
+                "sudah_pernah_diunggah": False,
             }
             (work / REPORT_FILE).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
             final = settings.staging_dir / upload_id
@@ -209,9 +244,9 @@ def _ingest_locked(
                         "kota": city.kode,
                         "berkas_mentah": str(stored.relative_to(settings.data_dir)),
                         "pemetaan": str(mapping_copy.relative_to(settings.data_dir)) if mapping_copy else None,
-                        "baris_dibaca": report["rows_read"],
-                        "baris_diterima": report["rows_accepted"],
-                        "baris_ditolak": report["rows_rejected"],
+                        "baris_dibaca": report["baris_dibaca"],
+                        "baris_diterima": report["baris_diterima"],
+                        "baris_ditolak": report["baris_ditolak"],
                     },
                 )
             except BaseException:

@@ -72,12 +72,12 @@ def summarise(con, raw: RawTable) -> dict:
         else "SELECT NULL, count(DISTINCT baris) FROM problems WHERE tindakan = 'tolak' HAVING count(*) > 0"
     ).fetchall()
     return {
-        "rejected_by_kelurahan": {(k or "tidak_diketahui"): n for k, n in per_area},
-        "rows_accepted": accepted,
-        "rows_rejected": rejected,
-        "rejected_by_reason": {f"{header_of.get(k, k)}: {a}": n for k, a, n in by_reason},
-        "rows_flagged": flagged,
-        "warnings": warnings,
-        "conflicts": conflicts,
-        "exact_duplicates": duplicates,
+        "ditolak_per_kelurahan": {(k or "tidak_diketahui"): n for k, n in per_area},
+        "baris_diterima": accepted,
+        "baris_ditolak": rejected,
+        "ditolak_menurut_alasan": {f"{header_of.get(k, k)}: {a}": n for k, a, n in by_reason},
+        "baris_ditandai": flagged,
+        "peringatan": warnings,
+        "konflik_kunci": conflicts,
+        "duplikat_persis": duplicates,
     }

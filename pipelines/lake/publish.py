@@ -27,7 +27,7 @@ from pipelines.db import connect
 from pipelines.formatting import tanggal
 from pipelines.ingestion.clean import EXCLUDED_FILE, SQL_DIR, TYPED_FILE, load_macros, output_schema, staged_select
 from pipelines.ingestion.contracts import contract_for, get_contract
-from pipelines.ingestion.ingest import REPORT_FILE
+from pipelines.ingestion.ingest import read_report
 from pipelines.lake import manifest as lake
 from pipelines.lake import pseudonym, registry
 from pipelines.lake.geometry import shapes
@@ -106,7 +106,7 @@ def unchanged_version(settings: Settings, entries: list[dict], city: City) -> di
 def _uploads_frame(entries: list[dict], settings: Settings) -> pd.DataFrame:
     rows = []
     for order, e in enumerate(entries, 1):
-        report = json.loads((settings.staging_dir / e["id"] / REPORT_FILE).read_text(encoding="utf-8"))
+        report = read_report(settings, e["id"])
         rows.append(
             {
                 "id": e["id"],
@@ -117,9 +117,9 @@ def _uploads_frame(entries: list[dict], settings: Settings) -> pd.DataFrame:
                 "nama_berkas": e["nama_berkas"],
                 "oleh": e.get("oleh"),
                 "sha256": e["sha256"],
-                "baris_dibaca": report["rows_read"],
-                "baris_diterima": report["rows_accepted"],
-                "baris_ditolak": report["rows_rejected"],
+                "baris_dibaca": report["baris_dibaca"],
+                "baris_diterima": report["baris_diterima"],
+                "baris_ditolak": report["baris_ditolak"],
             }
         )
     return pd.DataFrame(rows)
@@ -230,8 +230,8 @@ def _wilayah(city: City) -> pd.DataFrame:
 def _rejected_by_area(entries: list[dict], settings: Settings) -> pd.DataFrame:
     rows = []
     for e in entries:
-        report = json.loads((settings.staging_dir / e["id"] / REPORT_FILE).read_text(encoding="utf-8"))
-        for kode, n in report.get("rejected_by_kelurahan", {}).items():
+        report = read_report(settings, e["id"])
+        for kode, n in report.get("ditolak_per_kelurahan", {}).items():
             rows.append({"unggahan": e["id"], "kode_kelurahan": kode, "ditolak": n})
     return pd.DataFrame(rows, columns=["unggahan", "kode_kelurahan", "ditolak"]).astype(
         {"unggahan": "string", "kode_kelurahan": "string", "ditolak": "int64"}

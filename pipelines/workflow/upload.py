@@ -88,7 +88,7 @@ def check_file(
         raise Refused(str(exc)) from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    _record(settings, account, "unggah", f"{name} ({source}, {period})", rows=report["rows_read"])
+    _record(settings, account, "unggah", f"{name} ({source}, {period})", rows=report["baris_dibaca"])
     return report
 
 
