@@ -220,8 +220,8 @@ def test_a_figure_whose_column_was_never_uploaded_says_so_and_where_it_comes_fro
     at = app_as("pimpinan")
     metrics = {m.label: m.value for m in at.metric}
     # The fixture's family list has no health-insurance or food-insecurity column.
-    assert metrics["Tanpa jaminan kesehatan"] == "Belum ada data"
-    assert metrics["Rawan pangan"] == "Belum ada data"
+    assert metrics["Tanpa jaminan kesehatan"] == "—"  # never "0"; the words are in the caption
+    assert metrics["Rawan pangan"] == "—"
     # A column that was uploaded still shows its count, zero included.
     assert metrics["Keluarga desil 1"] == "0" and metrics["Tanpa air minum layak"] == "1"
     captions = [str(c.value) for c in at.caption]

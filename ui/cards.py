@@ -8,6 +8,9 @@ from pipelines.formatting import angka, markdown_literal, persen
 from pipelines.read.insights import Headline, Warning
 
 NO_DATA = "Belum ada data"
+# The card's big figure for a column never uploaded: the words go in the caption under it, where
+# they fit (a metric's value is cut to one line: "Belum ada..." on a four-card row).
+NO_VALUE = "—"
 
 WARNING_TITLES = {
     "memburuk": "Memburuk dua periode berturut-turut",
@@ -23,7 +26,7 @@ def headline_cards(heads: list[Headline], prev_label: str | None, year_label: st
             with col.container(border=True):
                 if h.missing:
                     # A column never uploaded: say so and which upload brings it, never "0".
-                    st.metric(h.label, NO_DATA, help=h.description)
+                    st.metric(h.label, NO_VALUE, help=h.description)
                     st.caption(f"{NO_DATA}: {h.filled_by}." if h.filled_by else f"{NO_DATA}.")
                     continue
                 delta = None
