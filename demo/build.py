@@ -25,8 +25,9 @@ from demo.simulate import State, simulate
 from demo.truth import truth_of, write_truth
 from demo.writers import FileSpec
 from pipelines.cities import City
+from pipelines.files import sha256_of
 from pipelines.ingestion.contracts import RuleSet
-from pipelines.ingestion.ingest import ingest, sha256_of
+from pipelines.ingestion.ingest import ingest
 from pipelines.lake import registry
 from pipelines.lake.publish import PublishError, publish
 from pipelines.settings import Settings

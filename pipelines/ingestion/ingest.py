@@ -9,7 +9,6 @@ interrupted ingest leaves no trace that publishing would pick up. A write the di
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ import duckdb
 
 from pipelines.cities import City
 from pipelines.db import connect
+from pipelines.files import sha256_of
 from pipelines.ingestion import disk, rejects
 from pipelines.ingestion.clean import EXCLUDED_FILE, TYPED_FILE, clean, staged_select
 from pipelines.ingestion.contracts import Contract, contract_for
@@ -81,14 +81,6 @@ def read_report(settings: Settings, upload_id: str) -> dict:
     """The staged report of an upload (the `ingest --json` fields), whichever release wrote it."""
     report = json.loads((settings.staging_dir / upload_id / REPORT_FILE).read_text(encoding="utf-8"))
     return {_EARLIER_KEYS.get(key, key): value for key, value in report.items()}
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(8 * 1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def ingest(

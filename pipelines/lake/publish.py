@@ -24,6 +24,7 @@ import pandas as pd
 from pipelines import domain
 from pipelines.cities import City
 from pipelines.db import connect
+from pipelines.files import sha256_of
 from pipelines.formatting import tanggal
 from pipelines.ingestion.clean import EXCLUDED_FILE, SQL_DIR, TYPED_FILE, load_macros, output_schema, staged_select
 from pipelines.ingestion.contracts import contract_for, get_contract
@@ -238,14 +239,6 @@ def _rejected_by_area(entries: list[dict], settings: Settings) -> pd.DataFrame:
     )
 
 
-def _file_sha(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(8 * 1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _total_order(con: duckdb.DuckDBPyConnection, source: str, order: str) -> str:
     """The table's key, then every other column: rows equal on the key (members without a valid
     NIK in one family, say) would otherwise come out of a parallel sort in any order."""
@@ -264,7 +257,7 @@ def _write(con: duckdb.DuckDBPyConnection, work: Path, name: str, source: str, o
         "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
     )
     rows = con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0][0]
-    return {"berkas": path.name, "baris": rows, "sha256": _file_sha(path)}
+    return {"berkas": path.name, "baris": rows, "sha256": sha256_of(path)}
 
 
 def publish(

@@ -112,7 +112,15 @@ def record(
 
 
 def follow_up(
-    settings: Settings, *, kk_hash: str, periode: str, kode_kelurahan: str, status: str, catatan: str, user: str, role: str
+    settings: Settings,
+    *,
+    kk_hash: str,
+    periode: str,
+    kode_kelurahan: str,
+    status: str,
+    catatan: str,
+    user: str,
+    role: str,
 ) -> FollowUp:
     """A user's follow-up on a family: checked, audited, then kept. If the audit line cannot be
     written (AuditError), nothing is kept."""
