@@ -198,22 +198,9 @@ def _run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = No
     sql = (SQL_DIR / "marts" / name).read_text(encoding="utf-8")
     if fmt:
         sql = sql.format(**fmt)
-    for statement in _statements(sql):
-        used = {k: v for k, v in (params or {}).items() if f"${k}" in statement}
-        con.execute(statement, used)
-
-
-def _statements(sql: str) -> list[str]:
-    """Split a file of statements on ';' at line ends (no statement here holds one)."""
-    parts, current = [], []
-    for line in sql.splitlines():
-        current.append(line)
-        if line.rstrip().endswith(";"):
-            text = "\n".join(current).strip()
-            if any(not ln.strip().startswith("--") and ln.strip() for ln in current):
-                parts.append(text)
-            current = []
-    return parts
+    # DuckDB's own parser splits the file; each statement is bound to the parameters it names.
+    for statement in duckdb.extract_statements(sql):
+        con.execute(statement, {k: params[k] for k in statement.named_parameters} if params else None)
 
 
 def _wilayah(city: City) -> pd.DataFrame:
