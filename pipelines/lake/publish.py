@@ -37,6 +37,9 @@ from pipelines.periods import period_bounds
 from pipelines.settings import Settings, get_settings
 from pipelines.state import active_city
 
+# Where two uploads hold the same record, the latest upload wins, and within one upload the later
+# row: one number that orders them, used by every "latest wins" step of sql/marts/10_integrasi.sql.
+LATEST_WINS = "u.urutan::BIGINT * 4294967296 + r._baris"
 SOURCES = ("keluarga", "anggota", "verval", "penerima", "program", "kontribusi", "indikator_wilayah")
 
 # Published tables: (name, source temp table, sort key). Every other column follows the key in
@@ -163,7 +166,7 @@ def _stage_source(
         empty = ", ".join(f"NULL::{typ} AS {name}" for name, typ in schema)
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW stg_{source} AS SELECT {empty}, NULL::VARCHAR AS _unggahan, "
-            "NULL::INTEGER AS _urutan, NULL::VARCHAR AS _periode_unggahan WHERE false"
+            "NULL::INTEGER AS _urutan, NULL::VARCHAR AS _periode_unggahan, NULL::BIGINT AS _terbaru WHERE false"
         )
         return
     con.register("berkas_df", pd.DataFrame(files, columns=["berkas", "kecuali", "id", "periode"]))
@@ -176,7 +179,8 @@ def _stage_source(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW stg_{source} AS
-        SELECT {staged_select(contract)}, b.id AS _unggahan, u.urutan AS _urutan, b.periode AS _periode_unggahan
+        SELECT {staged_select(contract)}, b.id AS _unggahan, u.urutan AS _urutan, b.periode AS _periode_unggahan,
+               {LATEST_WINS} AS _terbaru
         FROM read_parquet({paths(0)}, filename = true, union_by_name = true) r
         JOIN berkas_{source} b ON b.berkas = r.filename
         JOIN unggahan u ON u.id = b.id

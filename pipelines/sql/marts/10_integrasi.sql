@@ -1,6 +1,7 @@
 -- Integration across uploads: one record per family, person, receipt and programme per period.
 -- Inputs (built by pipelines/lake/publish.py): unggahan, periode_grid, stg_<source> tables with
--- _unggahan, _urutan (upload order) and _periode_unggahan. Placeholders in braces are
+-- _unggahan, _urutan (upload order), _periode_unggahan and _terbaru (larger = the later upload,
+-- then the later row of it: "the latest upload wins", defined once in publish.py). Placeholders in braces are
 -- column lists from the contracts.
 
 -- Step keluarga_ulang: a No KK present in more than one upload of the same period.
@@ -12,7 +13,7 @@ WITH ulang AS (
 )
 SELECT k._periode_unggahan AS periode, k.no_kk, k._unggahan, k._baris, k.kode_kelurahan,
        {isi_keluarga} AS _isi,
-       row_number() OVER (PARTITION BY k._periode_unggahan, k.no_kk ORDER BY k._urutan DESC, k._baris DESC) AS urutan
+       row_number() OVER (PARTITION BY k._periode_unggahan, k.no_kk ORDER BY k._terbaru DESC) AS urutan
 FROM stg_keluarga k SEMI JOIN ulang u ON u._periode_unggahan = k._periode_unggahan AND u.no_kk = k.no_kk;
 
 CREATE OR REPLACE TEMP VIEW keluarga_pilih AS
@@ -28,7 +29,7 @@ WITH ulang AS (
 )
 SELECT v._periode_unggahan AS periode, v.nik, v._unggahan, v._baris, v.kode_kelurahan,
        {isi_verval} AS _isi,
-       row_number() OVER (PARTITION BY v._periode_unggahan, v.nik ORDER BY v._urutan DESC, v._baris DESC) AS urutan
+       row_number() OVER (PARTITION BY v._periode_unggahan, v.nik ORDER BY v._terbaru DESC) AS urutan
 FROM stg_verval v SEMI JOIN ulang u ON u._periode_unggahan = v._periode_unggahan AND u.nik = v.nik;
 
 CREATE OR REPLACE TEMP VIEW verval_pilih AS
@@ -43,7 +44,7 @@ WITH ulang AS (
     SELECT _periode_unggahan, nik FROM stg_anggota WHERE nik IS NOT NULL GROUP BY ALL HAVING count(*) > 1
 )
 SELECT a._periode_unggahan AS periode, a.nik, a._unggahan, a._baris,
-       row_number() OVER (PARTITION BY a._periode_unggahan, a.nik ORDER BY a._urutan DESC, a._baris DESC) AS urutan
+       row_number() OVER (PARTITION BY a._periode_unggahan, a.nik ORDER BY a._terbaru DESC) AS urutan
 FROM stg_anggota a SEMI JOIN ulang u ON u._periode_unggahan = a._periode_unggahan AND u.nik = a.nik;
 
 CREATE OR REPLACE TEMP VIEW anggota_pilih AS
@@ -81,7 +82,7 @@ CREATE OR REPLACE TEMP TABLE program_pilih AS
 SELECT * EXCLUDE (_r) FROM (
     SELECT p.* EXCLUDE (periode), coalesce(p.periode, p._periode_unggahan) AS periode,
            row_number() OVER (PARTITION BY p.kode_program, coalesce(p.periode, p._periode_unggahan), p.kode_kelurahan
-                              ORDER BY p._urutan DESC, p._baris DESC) AS _r
+                              ORDER BY p._terbaru DESC) AS _r
     FROM stg_program p
 ) WHERE _r = 1;
 
@@ -108,7 +109,7 @@ WITH dasar AS (
 )
 SELECT * EXCLUDE (_r) FROM (
     SELECT *, row_number() OVER (
-        PARTITION BY kk, nik, kode, periode_terima, tanggal, nilai ORDER BY _urutan DESC, _baris DESC) AS _r
+        PARTITION BY kk, nik, kode, periode_terima, tanggal, nilai ORDER BY _terbaru DESC) AS _r
     FROM dasar
 ) WHERE _r = 1;
 
@@ -118,7 +119,7 @@ SELECT * EXCLUDE (_r) FROM (
     SELECT c.*, coalesce(g.periode, c._periode_unggahan) AS periode,
            row_number() OVER (PARTITION BY c.organisasi, c.kategori, c.kegiatan, c.tanggal, c.kode_kelurahan,
                               c.jumlah_peserta, c.nilai_donasi, c.jumlah_penerima_manfaat
-                              ORDER BY c._urutan DESC, c._baris DESC) AS _r
+                              ORDER BY c._terbaru DESC) AS _r
     FROM stg_kontribusi c LEFT JOIN periode_grid g ON c.tanggal BETWEEN g.mulai AND g.akhir
 ) WHERE _r = 1;
 
@@ -126,6 +127,6 @@ SELECT * EXCLUDE (_r) FROM (
 CREATE OR REPLACE TEMP TABLE statistik_pilih AS
 SELECT * EXCLUDE (_r) FROM (
     SELECT s.*, row_number() OVER (PARTITION BY s.kode_wilayah, s.periode, lower(s.indikator)
-                                   ORDER BY s._urutan DESC, s._baris DESC) AS _r
+                                   ORDER BY s._terbaru DESC) AS _r
     FROM stg_indikator_wilayah s
 ) WHERE _r = 1;
