@@ -106,6 +106,14 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--username", default="admin")
     us_sub.add_parser("init-demo", help="buat akun contoh (pimpinan, analis, camat, lurah) bila belum ada akun")
 
+    mp = sub.add_parser("mapping", help="berkas pemetaan kolom")
+    mp_sub = mp.add_subparsers(dest="mapping_command", required=True)
+    sug = mp_sub.add_parser("suggest", help="usulkan pemetaan untuk berkas yang judul kolomnya tidak dikenali")
+    sug.add_argument("file", type=Path, metavar="FILE")
+    sug.add_argument("--source", choices=SOURCE_NAMES, help="jenis sumber (bawaan: yang paling cocok)")
+    sug.add_argument("--sheet", help="nama lembar Excel")
+    sug.add_argument("--json", action="store_true", help="cetak usulan sebagai JSON")
+
     wd = sub.add_parser("withdraw", help="tarik unggahan agar tidak ikut terbitan berikutnya")
     wd.add_argument("id_unggahan")
     wd.add_argument("--user", default="cli")
@@ -336,6 +344,15 @@ def _cmd_withdraw(args) -> int:
     return 0
 
 
+def _cmd_mapping(args) -> int:
+    from pipelines.ingestion.suggest import as_toml, suggest
+
+    found = suggest(args.file, active_city(get_settings()), source=args.source, sheet=args.sheet)
+    data = {"sumber": found.source, "baris_judul": found.header_row, "usulan": [p.as_dict() for p in found.proposals]}
+    _print(data, args.json, as_toml(found, args.file.name).rstrip())
+    return 0
+
+
 COMMANDS = {
     "ingest": _cmd_ingest,
     "publish": _cmd_publish,
@@ -346,6 +363,7 @@ COMMANDS = {
     "status": _cmd_status,
     "withdraw": _cmd_withdraw,
     "users": _cmd_users,
+    "mapping": _cmd_mapping,
 }
 
 

@@ -42,7 +42,7 @@ def _sheet_blocks(wb, name: str) -> Blocks:
     return [([[str(c) for c in r] for r in head], head)]
 
 
-def _head_blocks(path: Path, kind: str, sheet: str | None) -> tuple[Blocks, dict[str, Callable[[], Blocks]]]:
+def head_blocks(path: Path, kind: str, sheet: str | None) -> tuple[Blocks, dict[str, Callable[[], Blocks]]]:
     """(rows as text, raw rows) for each way the file's first rows can be read; and, for each hidden
     sheet of a workbook, how to read its first rows (only when no visible sheet will do)."""
     if kind == "csv":
@@ -95,7 +95,7 @@ def detect_source(path: Path, city: City, *, sheet: str | None = None, mapping_f
     kind = detect_file_type(path)
     if named := _mapping_source(mapping_file):
         return named
-    blocks, hidden = _head_blocks(path, kind, sheet)
+    blocks, hidden = head_blocks(path, kind, sheet)
     scores = _scores(blocks, city, mapping_file, excel=kind != "csv")
     if not scores:
         for name, hidden_blocks in hidden.items():
