@@ -163,6 +163,29 @@ xlsx_value = st.one_of(
 )
 
 
+FIXED_TIME = (2025, 1, 1, 0, 0, 0)
+
+
+def _repack(members: dict[str, bytes]) -> bytes:
+    """A zip of the same members with fixed times: openpyxl stamps the package and its entries with
+    the time of saving, so the same draw would give other bytes (and lengths) when replayed."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, body in members.items():
+            target.writestr(zipfile.ZipInfo(name, date_time=FIXED_TIME), body, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _deterministic(data: bytes) -> dict[str, bytes]:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    members = {name: source.read(name) for name in source.namelist()}
+    if "docProps/core.xml" in members:
+        members["docProps/core.xml"] = re.sub(
+            rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z", b"2025-01-01T00:00:00Z", members["docProps/core.xml"]
+        )
+    return members
+
+
 @st.composite
 def xlsx_files(draw) -> bytes:
     wb = openpyxl.Workbook()
@@ -180,22 +203,16 @@ def xlsx_files(draw) -> bytes:
             ws.sheet_state = draw(st.sampled_from(["hidden", "veryHidden"]))
     out = io.BytesIO()
     wb.save(out)
-    data = out.getvalue()
+    members = _deterministic(out.getvalue())
+    data = _repack(members)
     damage = draw(st.sampled_from(["none", "none", "cut", "member"]))
     if damage == "cut":
         data = data[: draw(st.integers(0, len(data)))]
     elif damage == "member":
         # A part of the package rewritten with junk: broken XML inside a valid zip.
-        source = zipfile.ZipFile(io.BytesIO(data))
-        victim = draw(st.sampled_from(source.namelist()))
-        broken = io.BytesIO()
-        with zipfile.ZipFile(broken, "w") as target:
-            for name in source.namelist():
-                body = source.read(name)
-                if name == victim:
-                    body = body[: draw(st.integers(0, len(body)))] + draw(st.binary(max_size=30))
-                target.writestr(name, body)
-        data = broken.getvalue()
+        victim = draw(st.sampled_from(list(members)))
+        body = members[victim]
+        data = _repack({**members, victim: body[: draw(st.integers(0, len(body)))] + draw(st.binary(max_size=30))})
     return data
 
 
