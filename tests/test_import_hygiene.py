@@ -20,7 +20,9 @@ ALLOWED = {
     CORE: {CORE},
     # An upload is registered and takes the writer lock; it never publishes.
     "pipelines.ingestion": {CORE, "pipelines.lake.registry", "pipelines.lake.lock"},
-    "pipelines.lake": {CORE, "pipelines.ingestion"},
+    # Publish writes the evaluation's estimates into the version (pipelines/evaluation/precompute.py,
+    # which imports only the statistics: test_what_publish_takes_from_the_evaluation_reads_no_lake).
+    "pipelines.lake": {CORE, "pipelines.ingestion", "pipelines.evaluation.precompute"},
     "pipelines.access": {CORE},
     # The read side names the upload that brings a missing column (the source contracts).
     "pipelines.read": {CORE, "pipelines.ingestion.contracts", "pipelines.lake", "pipelines.access"},
@@ -119,6 +121,17 @@ def test_the_rule_catches_a_wrong_import(tmp_path):
     assert not allowed("pipelines.read", "pipelines.workflow.upload")
     assert not allowed("pipelines.ingestion", "pipelines.lake.publish")
     assert allowed("pipelines.ingestion", "pipelines.lake.registry")
+
+
+def test_what_publish_takes_from_the_evaluation_reads_no_lake():
+    """The one evaluation module the lake imports, and what it imports in turn, stay pure computation:
+    nothing of the read side, access or the lake itself (which would also be an import cycle)."""
+    evaluation = ROOT / "pipelines" / "evaluation"
+    pure = {"pipelines.evaluation.precompute", "pipelines.evaluation.stats"}
+    for module in pure:
+        imported = imported_modules(evaluation / (module.rsplit(".", 1)[1] + ".py"))
+        ours = {m for m in imported if part_of(m) is not None}
+        assert all(part_of(m) == CORE or m in pure for m in ours), (module, sorted(ours))
 
 
 def test_every_package_says_what_it_holds():

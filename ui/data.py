@@ -15,6 +15,7 @@ from pipelines.evaluation.programmes import Evaluation, evaluate
 from pipelines.lake import manifest as lake
 from pipelines.read.query import LakeReader, reader
 from pipelines.settings import get_settings
+from ui import evaluasi
 
 # Cached results are small tables; keep a few hundred and let them age out in an hour.
 CACHE = dict(max_entries=512, ttl=3600, show_spinner=False)
@@ -126,3 +127,15 @@ def evaluation(scope: Scope, area: str, period: str) -> Evaluation:
     It holds counts, never names, so the scope's area alone keys it: the chair and the analysts,
     who see the same city, share one computation."""
     return _evaluation(scope.kode_wilayah, version(), area, period)
+
+
+@st.cache_data(**CACHE)
+def _evaluation_page(prefix: str | None, version: str, area: str, period: str, area_name: str) -> evaluasi.Page:
+    return evaluasi.page(_evaluation(prefix, version, area, period), area_name)
+
+
+def evaluation_page(scope: Scope, area: str, period: str, area_name: str) -> evaluasi.Page:
+    """The Evaluasi page's answers, tables and figures of an area and period, keyed as `evaluation` is (and
+    on the area's name, which its sentences use): a room opening the page together derives them once per
+    scope, and each session draws its copy."""
+    return _evaluation_page(scope.kode_wilayah, version(), area, period, area_name)

@@ -1,16 +1,22 @@
 """Tables and charts of the Evaluasi page as the meeting reads them (Indonesian numbers, programme names),
 and as downloaded (raw). Programme and OPD names come from uploaded files: in `st.table`, whose cells
-are Markdown, they are written literally."""
+are Markdown, they are written literally.
+
+`page` derives everything the page shows of one area and period, the same for every user who may see
+that area: ui/data.evaluation_page builds it once per scope and caches it, each session only draws it."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.evaluasi import effect_intervals, output_and_impact, row_label
+from charts.batang import ranked_bars
+from charts.evaluasi import effect_intervals, error_trend, output_and_impact, row_label
 from pipelines.domain import OUTPUT_HIGH
 from pipelines.evaluation import text as words
-from pipelines.evaluation.area import IMPACT
+from pipelines.evaluation.area import IMPACT, area_change
 from pipelines.evaluation.programmes import Evaluation
 from pipelines.formatting import angka, is_missing, markdown_literal, persen, rupiah
 from pipelines.periods import period_label
@@ -291,3 +297,81 @@ def outputs_download(ev: Evaluation) -> pd.DataFrame:
     """Outputs per programme and kelurahan in the period, as reported and reached."""
     columns = [c for c in DOWNLOAD_COLUMNS if c in ev.outputs.columns]
     return ev.outputs[columns].rename(columns=DOWNLOAD_COLUMNS)
+
+
+def error_chart(ev: Evaluation, area_name: str) -> go.Figure:
+    return error_trend(error_rates(ev), title=f"Salah sasaran di {area_name}, semua program")
+
+
+def inclusion_chart(ev: Evaluation) -> go.Figure:
+    return ranked_bars(
+        inclusion_bars(ev),
+        value_col="galat_inklusi",
+        label_col="nama",
+        fmt=lambda v: persen(v, 0),
+        title=f"Penerima di desil 6-10 dan bukan fakir miskin, per program ({period_label(ev.period)})",
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the Evaluasi page shows of one area and period, derived once for everybody with that scope.
+
+    Figures are kept as plotly's own dictionaries (`Figure.to_dict()` of a built, validated figure), small
+    to cache and copy; `figure` makes each session its own Figure from one without validating it again."""
+
+    empty: bool
+    window: list[str] = field(default_factory=list)
+    cohorts: list[str] = field(default_factory=list)
+    base_period: str | None = None
+    answers: list[tuple[str, str]] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)  # one verdict per programme, ranked
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    figures: dict[str, dict] = field(default_factory=dict)
+    reference: float | None = None  # the area's own change in the desil-1 share; None: no kelurahan view
+
+
+def page(ev: Evaluation, area_name: str) -> Page:
+    """Every answer, table and figure of the page for `ev`, the evaluation of an area named `area_name`."""
+    if ev.empty:
+        return Page(empty=True)
+    shown, raw = ranked(ev)
+    tables = {
+        "ranked": shown,
+        "ranked_raw": raw,
+        "estimates": estimates(ev),
+        "targeting_programmes": targeting_programmes(ev),
+        "targeting_kelurahan": targeting_kelurahan(ev),
+        "outputs": outputs(ev),
+        "partners": partners(ev),
+        "outputs_download": outputs_download(ev),
+    }
+    figures = {
+        "programmes": programme_chart(ev),
+        "effects": effects(ev),
+        "errors": error_chart(ev, area_name),
+        "inclusion": inclusion_chart(ev),
+    }
+    reference = None
+    if not ev.kelurahan.empty and ev.base_period is not None:
+        reference = area_change(ev.area_trend, period=ev.period, base=ev.base_period) or 0.0
+        since = period_label(ev.base_period)
+        figures["kelurahan"] = kelurahan_chart(ev, since=since, reference=reference, area_name=area_name)
+        tables["kelurahan"] = kelurahan(ev)
+    return Page(
+        empty=False,
+        window=list(ev.window),
+        cohorts=list(ev.cohorts),
+        base_period=ev.base_period,
+        answers=words.answers(ev, area_name),
+        sentences=list(ev.programmes["kalimat"]),
+        tables=tables,
+        figures={name: fig.to_dict() for name, fig in figures.items()},
+        reference=reference,
+    )
+
+
+def figure(spec: dict) -> go.Figure:
+    """A figure from `Page.figures`: built and validated once already, so not validated again (that
+    costs as much as building it)."""
+    return go.Figure(spec, _validate=False)

@@ -17,7 +17,8 @@ from pipelines.domain import HIGH_INCLUSION, OUTPUT_HIGH
 from pipelines.evaluation import area as area_eval
 from pipelines.evaluation import text
 from pipelines.evaluation.area import achievement
-from pipelines.evaluation.stats import estimate
+from pipelines.evaluation.precompute import cells_upto
+from pipelines.evaluation.stats import estimate, typed
 from pipelines.evaluation.text import NOT_JUDGED, QUADRANTS
 from pipelines.formatting import persen
 from pipelines.periods import PeriodError, period_label
@@ -168,11 +169,17 @@ def evaluate(reader: LakeReader, scope: Scope, period: str, *, area: str | None 
     upto = periods[: periods.index(period) + 1]
     base = year_before(periods, period) or (upto[0] if len(upto) > 1 else None)
     window = upto[upto.index(base) + 1 :] if base else [period]
-    cells = reader.evaluation_cells(scope, area=area)
-    cells = cells[cells["periode_sesudah"].isin(upto)]
-    seen = set(cells["periode_kohort"])
+    # The city's and each kecamatan's estimates were computed at publish (precompute.py): the same
+    # function on the same cells. Other areas, and versions published before that table, compute here.
+    precomputed = reader.evaluation_results(scope, area=area, period=period)
+    if precomputed is None:
+        cells = cells_upto(reader.evaluation_cells(scope, area=area), periods, period)
+        seen = set(cells["periode_kohort"])
+        estimates = estimate(cells)
+    else:
+        seen = set(reader.evaluation_cohorts(scope, area=area, periods=upto))
+        estimates = typed(precomputed)
     cohorts = [p for p in periods if p in seen]
-    estimates = estimate(cells)
     outputs = reader.programme_outputs(scope, area=area)
     outputs = outputs[outputs["periode"].isin(upto)]
     programmes = programme_table(outputs, estimates, period=period, window=window, cohorts=cohorts, base=base)

@@ -48,6 +48,12 @@ COLUMNS = (
     "batas_atas",
     "status",
 )
+# The estimates' column types, however they were obtained (computed here, or read back from the table
+# computed at publish, pipelines/evaluation/precompute.py): a column that is empty or all missing
+# keeps its type, and a missing number is NaN either way.
+INTEGER_COLUMNS = ("penerima", "penerima_cocok", "pembanding")
+TEXT_COLUMNS = ("kode_program", "hasil", "kohort_pertama", "kohort_terakhir", "status")
+TYPES = {c: "int64" if c in INTEGER_COLUMNS else "str" if c in TEXT_COLUMNS else "float64" for c in COLUMNS}
 
 
 def pool_strata(cells: pd.DataFrame) -> pd.DataFrame:
@@ -152,4 +158,9 @@ def estimate(cells: pd.DataFrame, *, cohorts: list[str] | None = None, resamples
         _estimate_one(programme, outcome, group, resamples)
         for (programme, outcome), group in strata.groupby(["kode_program", "hasil"], sort=True)
     ]
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    return typed(pd.DataFrame(rows, columns=list(COLUMNS)))
+
+
+def typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Estimate rows with the types of TYPES (other columns as they are)."""
+    return frame.astype(TYPES)

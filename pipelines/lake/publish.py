@@ -24,6 +24,7 @@ import pandas as pd
 from pipelines import domain
 from pipelines.cities import City
 from pipelines.db import connect
+from pipelines.evaluation import precompute
 from pipelines.files import sha256_of
 from pipelines.formatting import tanggal
 from pipelines.ingestion.clean import EXCLUDED_FILE, SQL_DIR, TYPED_FILE, load_macros, output_schema, staged_select
@@ -78,6 +79,10 @@ OUTPUTS = (
     ),
     ("evaluasi_keluaran", "evaluasi_keluaran", "periode, kode_program, kode_kecamatan, kode_kelurahan"),
 )
+# Written, hashed, kept and pruned like OUTPUTS, but a version without them still serves every page
+# (ui/nav.require_lake asks for OUTPUTS only): the evaluation's estimates for the city and each
+# kecamatan in every period (pipelines/evaluation/precompute.py), computed again on demand when absent.
+DERIVED_OUTPUTS = ((precompute.TABLE, precompute.TABLE, precompute.ORDER),)
 
 
 class PublishError(RuntimeError):
@@ -104,6 +109,7 @@ def unchanged_version(settings: Settings, entries: list[dict], city: City) -> di
     same = current.get("unggahan") == [e["id"] for e in entries] and current.get("kota") == city.kode
     # A version from an older release lacks tables this release writes: republishing it is a change.
     complete = {name for name, _, _ in FAMILY_OUTPUTS + OUTPUTS} <= set(current.get("tabel", {}))
+    complete = complete and {name for name, _, _ in DERIVED_OUTPUTS} <= set(current.get("tabel", {}))
     return current if same and complete else None
 
 
@@ -369,8 +375,12 @@ def _build(
         )
         _run_sql(con, "40_keluaran.sql")
         _run_sql(con, "50_evaluasi.sql")
+        progress("Menghitung perkiraan dampak program untuk kota dan tiap kecamatan")
+        _evaluation_results(con, city, settings.threads)
         progress("Menulis tabel versi baru")
         for name, source, order in OUTPUTS:
+            tables[name] = _write(con, work, name, source, order)
+        for name, source, order in DERIVED_OUTPUTS:
             tables[name] = _write(con, work, name, source, order)
         periods_out = [r[0] for r in con.execute("SELECT DISTINCT periode FROM keluarga_final ORDER BY 1").fetchall()]
     finally:
@@ -393,6 +403,20 @@ def _build(
     }
     lake.write_json_atomic(work / lake.MANIFEST, manifest)
     return manifest
+
+
+def _evaluation_results(con: duckdb.DuckDBPyConnection, city: City, threads: int) -> None:
+    """Temp table evaluasi_hasil: the estimates of the city and of each kecamatan in every period of the
+    version, from the cells the read side gives for each area (the same query on the same rows)."""
+    cells_sql = (SQL_DIR / "queries" / "evaluasi_sel.sql").read_text(encoding="utf-8")
+    found = con.execute("SELECT DISTINCT periode FROM keluarga_final").fetchall()
+    periods = sorted((r[0] for r in found), key=lambda p: period_bounds(p)[1])  # as the manifest lists them
+    kecamatan = con.execute("SELECT kode FROM wilayah_ref WHERE level = 'kecamatan' ORDER BY kode").fetchall()
+    areas = {city.kode: "", **{r[0]: r[0] for r in kecamatan}}  # area -> the query's prefix ('' = the city)
+    cells = {area: con.execute(cells_sql, {"prefix": prefix}).df() for area, prefix in areas.items()}
+    con.register("evaluasi_hasil_df", precompute.results(cells, periods, workers=threads))
+    con.execute("CREATE OR REPLACE TEMP TABLE evaluasi_hasil AS SELECT * FROM evaluasi_hasil_df")
+    con.unregister("evaluasi_hasil_df")
 
 
 def _prune(settings: Settings, manifest: dict) -> None:

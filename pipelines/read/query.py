@@ -320,6 +320,33 @@ class LakeReader:
         """Outputs, reach and targeting per programme, kelurahan and period in the area."""
         return self._run("evaluasi_keluaran", {"prefix": self._evaluation_prefix(scope, area)})
 
+    def evaluation_cohorts(self, scope: Scope, *, area: str | None = None, periods: list[str]) -> list[str]:
+        """The cohort periods among the area's cells whose "after" period is one of `periods` (what the
+        evaluation pools), without reading the cells themselves."""
+        cells = (QUERIES / "evaluasi_sel.sql").read_text(encoding="utf-8")
+        rows = self._query(
+            f"SELECT DISTINCT periode_kohort FROM (\n{cells}\n) WHERE list_contains($periode, periode_sesudah)",
+            {"prefix": self._evaluation_prefix(scope, area), "periode": periods},
+        )
+        return list(rows["periode_kohort"])
+
+    def evaluation_results(self, scope: Scope, *, area: str, period: str) -> pd.DataFrame | None:
+        """The outcome estimates computed at publish for the area (the city or a kecamatan) and period
+        (pipelines/evaluation/precompute.py); None when this version holds none for them: a kelurahan,
+        a period without cohorts, or a version published before the table existed."""
+        self._evaluation_prefix(scope, area)  # the same refusals as the cells
+        if "evaluasi_hasil" not in self.manifest.get("tabel", {}):
+            return None
+        try:
+            rows = self._query(
+                "SELECT * EXCLUDE (kode_wilayah, periode) FROM evaluasi_hasil "
+                "WHERE kode_wilayah = $kode AND periode = $periode ORDER BY kode_program, hasil",
+                {"kode": area, "periode": period},
+            )
+        except duckdb.CatalogException:  # the version changed under the query to one without the table
+            return None
+        return rows if len(rows) else None
+
     def contributions(self, scope: Scope, *, area: str | None = None) -> pd.DataFrame:
         """Partner contributions (CSR, Baznas, community) reported in the area."""
         return self._run("kontribusi_mitra", {"prefix": self._evaluation_prefix(scope, area)})
