@@ -2,5 +2,6 @@
 
 Outputs, reach and targeting per programme (programmes), per area (area), the difference-in-differences
 estimate with its bootstrap interval (stats), the plain-Indonesian words for each result (text), and
-the report the command line prints (report). Reads published tables only.
+the report the command line prints (report), and the estimates publish writes into each version for
+the city and every kecamatan (precompute). Reads published tables only.
 """
