@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -10,12 +11,22 @@ from pipelines.ingestion.ingest import ingest
 from pipelines.settings import get_settings
 from tests.builders import KELUARGA_HEADER, keluarga_row, kk, nik, write_csv
 
+HASH_KEY = "00" * 32
+
+
+def point_at(env: pytest.MonkeyPatch, data_dir: Path, city: str | None = None) -> None:
+    """Settings for `data_dir` (and `city`, else the default), with the tests' fixed hash key."""
+    env.setenv("TKPKD_DATA_DIR", str(data_dir))
+    env.setenv("TKPKD_HASH_KEY", HASH_KEY)
+    if city:
+        env.setenv("TKPKD_KOTA", city)
+    else:
+        env.delenv("TKPKD_KOTA", raising=False)
+
 
 @pytest.fixture
 def settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("TKPKD_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("TKPKD_KOTA", raising=False)
-    monkeypatch.setenv("TKPKD_HASH_KEY", "00" * 32)
+    point_at(monkeypatch, tmp_path / "data")
     return get_settings()
 
 
@@ -27,9 +38,7 @@ def small_city_template(tmp_path_factory):
     """The small city ingested once per test session (its uploads, staged files and register)."""
     root = tmp_path_factory.mktemp("kota_kecil")
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("TKPKD_DATA_DIR", str(root / "data"))
-        env.delenv("TKPKD_KOTA", raising=False)
-        env.setenv("TKPKD_HASH_KEY", "00" * 32)
+        point_at(env, root / "data")
         make_small_city(get_settings(), root)
     return root
 

@@ -30,11 +30,11 @@ from pipelines.lake import registry
 from pipelines.lake.publish import PublishError, publish
 from pipelines.settings import Settings, get_settings
 from pipelines.state import active_city
+from tests.conftest import HASH_KEY, point_at
 
 ROOT = Path(__file__).absolute().parents[1]
 SCALE = 0.02
 QUARTERS = ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
-HASH_KEY = "00" * 32
 
 
 @dataclass
@@ -62,9 +62,7 @@ def builds(tmp_path_factory):
     )
     try:
         with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("TKPKD_DATA_DIR", str(tmp_path_factory.mktemp("pontianak") / "data"))
-            mp.delenv("TKPKD_KOTA", raising=False)
-            mp.setenv("TKPKD_HASH_KEY", HASH_KEY)
+            point_at(mp, tmp_path_factory.mktemp("pontianak") / "data")
             settings = get_settings()
             result = build_demo(get_city("61.71"), settings=settings, scale=SCALE, seed=2025, progress=False)
     finally:

@@ -21,6 +21,7 @@ from pipelines.lake.publish import publish
 from pipelines.settings import get_settings
 from tests.apptest import app_as, create_users, failed, texts
 from tests.builders import KELUARGA_HEADER, keluarga_row, kk, write_csv
+from tests.conftest import point_at
 from tests.test_evaluation import PROGRAM_HEADER
 from tests.test_evaluation_view import literal
 
@@ -87,9 +88,7 @@ def make_two_kelurahan_city(settings, tmp_path):
 def lake(tmp_path_factory):
     root = tmp_path_factory.mktemp("evaluasi_defects")
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("TKPKD_DATA_DIR", str(root / "data"))
-        env.delenv("TKPKD_KOTA", raising=False)
-        env.setenv("TKPKD_HASH_KEY", "00" * 32)
+        point_at(env, root / "data")
         settings = get_settings()
         make_two_kelurahan_city(settings, root)
         create_users(settings)

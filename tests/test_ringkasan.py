@@ -16,6 +16,7 @@ from pipelines.lake.publish import publish
 from pipelines.settings import REFERENCE_DIR, get_settings
 from tests.apptest import PASSWORD, app_as, create_users, failed, texts
 from tests.builders import KELUARGA_HEADER, keluarga_row, kk, nik, write_csv
+from tests.conftest import point_at
 
 PROGRAM_HEADER = ["Kode Program", "Nama Program", "OPD", "Satuan", "Target", "Realisasi", "Lokasi (Kelurahan)"]
 PERIODS = ("2025-Q2", "2025-Q3", "2025-Q4")
@@ -49,21 +50,12 @@ def _families(period: str) -> list[list[str]]:
     return rows
 
 
-def _point_at(mp: pytest.MonkeyPatch, data_dir: Path, city: str | None = None) -> None:
-    mp.setenv("TKPKD_DATA_DIR", str(data_dir))
-    mp.setenv("TKPKD_HASH_KEY", "00" * 32)
-    if city:
-        mp.setenv("TKPKD_KOTA", city)
-    else:
-        mp.delenv("TKPKD_KOTA", raising=False)
-
-
 @pytest.fixture(scope="module")
 def watched_lake(tmp_path_factory) -> Path:
     """Published once for the module; the pages only read it."""
     tmp = tmp_path_factory.mktemp("pantau")
     with pytest.MonkeyPatch.context() as mp:
-        _point_at(mp, tmp / "data")
+        point_at(mp, tmp / "data")
         settings = get_settings()
         header = [*KELUARGA_HEADER, "Tanggal Pemutakhiran"]
         for period in PERIODS:
@@ -84,7 +76,7 @@ def watched_lake(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def watched_city(watched_lake, monkeypatch):
-    _point_at(monkeypatch, watched_lake)
+    point_at(monkeypatch, watched_lake)
 
 
 def _open(at, *codes: str):
@@ -145,7 +137,7 @@ def test_warnings_at_a_kecamatan_stay_inside_it(watched_city):
 def bontang_lake(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("bontang")
     with pytest.MonkeyPatch.context() as mp:
-        _point_at(mp, tmp / "data", "64.74")
+        point_at(mp, tmp / "data", "64.74")
         settings = get_settings()
         header = [h for h in KELUARGA_HEADER if h != "RW"]
         # 30 families in Lok Tuan's RT 001-003; desil 1 grows from 6 to 12 families, two more in each RT.
@@ -171,7 +163,7 @@ def bontang_lake(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def bontang(bontang_lake, monkeypatch):
-    _point_at(monkeypatch, bontang_lake, "64.74")
+    point_at(monkeypatch, bontang_lake, "64.74")
 
 
 def _all_text(at) -> str:

@@ -17,6 +17,7 @@ from pipelines.lake.publish import publish
 from pipelines.settings import get_settings
 from tests.apptest import app_as, create_users, failed, texts
 from tests.builders import KELUARGA_HEADER, keluarga_row, kk, nik, write_csv
+from tests.conftest import point_at
 
 AKCAYA = "61.71.01.1006"
 HEADER = ["NIK", "No KK", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Hubungan", "Masih Sekolah", "Disabilitas"]
@@ -58,15 +59,6 @@ EXPECTED_Q4 = {
 }
 
 
-def _point_at(mp: pytest.MonkeyPatch, data_dir: Path, city: str | None = None) -> None:
-    mp.setenv("TKPKD_DATA_DIR", str(data_dir))
-    mp.setenv("TKPKD_HASH_KEY", "00" * 32)
-    if city:
-        mp.setenv("TKPKD_KOTA", city)
-    else:
-        mp.delenv("TKPKD_KOTA", raising=False)
-
-
 def _member_rows(families, *, work: bool, kec: str = "617101") -> list[list[str]]:
     rows = []
     for f in families:
@@ -88,7 +80,7 @@ def lensed_lake(tmp_path_factory) -> Path:
     """2025-Q3: members of families 1, 3 and 4, in a list without a work column. 2025-Q4: all four."""
     tmp = tmp_path_factory.mktemp("rentan")
     with pytest.MonkeyPatch.context() as mp:
-        _point_at(mp, tmp / "data")
+        point_at(mp, tmp / "data")
         settings = get_settings()
         header = [*KELUARGA_HEADER, "Tanggal Pemutakhiran"]
         for period, updated in (("2025-Q3", "15/08/2025"), ("2025-Q4", "15/11/2025")):
@@ -105,7 +97,7 @@ def lensed_lake(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def lensed(lensed_lake, monkeypatch):
-    _point_at(monkeypatch, lensed_lake)
+    point_at(monkeypatch, lensed_lake)
     return get_settings()
 
 
@@ -198,7 +190,7 @@ def bontang_lake(tmp_path_factory) -> Path:
     """Lok Tuan (Bontang, RT only): families 1-4 as above in RT 001-002; the list has no RW column."""
     tmp = tmp_path_factory.mktemp("rentan-bontang")
     with pytest.MonkeyPatch.context() as mp:
-        _point_at(mp, tmp / "data", "64.74")
+        point_at(mp, tmp / "data", "64.74")
         settings = get_settings()
         header = [h for h in KELUARGA_HEADER if h != "RW"]
         rows = []
@@ -214,7 +206,7 @@ def bontang_lake(tmp_path_factory) -> Path:
 
 
 def test_a_city_without_rw_counts_the_groups_per_rt(bontang_lake, monkeypatch):
-    _point_at(monkeypatch, bontang_lake, "64.74")
+    point_at(monkeypatch, bontang_lake, "64.74")
     rows = _indikator(get_settings())
     kelurahan = rows[("2025-Q4", "64.74.01.1003")]
     for g in GROUPS:
