@@ -116,6 +116,25 @@ def wait_idle(page, timeout: int = WAIT_MS) -> None:
     page.wait_for_function(IDLE, timeout=timeout)
 
 
+def click_until_url(page, where, url, *, tries: int = 6, timeout: int = WAIT_MS) -> None:
+    """Click a point of the map until the page's URL matches `url` (a compiled pattern). `where` is
+    the point, or a function measuring it afresh before each click (the map may have moved).
+
+    A click that lands while the map is still wiring its handlers, or redrawing after a rerun, does
+    nothing; choosing an area is idempotent, so the click is repeated, each try waiting for the URL
+    (a condition, never a fixed time)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(tries):
+        page.mouse.click(*(where() if callable(where) else where))
+        try:
+            page.wait_for_url(url, timeout=timeout // tries)
+            return
+        except PlaywrightTimeout:
+            continue
+    page.wait_for_url(url, timeout=1000)
+
+
 def wait_for_text(page, text: str, timeout: int = WAIT_MS) -> None:
     """Until `text` is on the page and the script run that wrote it has finished."""
     page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)

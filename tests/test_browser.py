@@ -12,7 +12,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pipelines.lake.publish import publish
 from pipelines.settings import Settings
 from tests.apptest import PASSWORD, create_users
-from tests.browser import WAIT_MS, Server, login, require_chromium, shot, wait_idle
+from tests.browser import WAIT_MS, Server, click_until_url, login, require_chromium, shot, wait_idle
 from tests.conftest import make_small_city
 from ui.nav import PAGES
 
@@ -133,17 +133,7 @@ def test_clicking_a_kelurahan_drills_into_it(server, page):
             return [box.left + p.x, box.top + p.y];
         }"""
     )
-    # A click that lands while the map is still wiring its handlers does nothing: click again until
-    # the URL names the kelurahan (each try waits for that condition, never a fixed time).
-    target = re.compile(r"wilayah=61\.71\.03\.1002")
-    for _ in range(6):
-        page.mouse.click(*xy)
-        try:
-            page.wait_for_url(target, timeout=WAIT_MS // 6)
-            break
-        except PlaywrightTimeout:
-            continue
-    page.wait_for_url(target, timeout=1000)
+    click_until_url(page, xy, re.compile(r"wilayah=61\.71\.03\.1002"))
     wait_idle(page)
     page.get_by_text("Kelurahan Sungaijawi Dalam", exact=False).first.wait_for()
     shot(page, "peta_kelurahan")

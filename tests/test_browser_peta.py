@@ -14,7 +14,7 @@ import shapely.geometry
 
 from tests import test_browser as shared
 from tests.apptest import PASSWORD
-from tests.browser import login, require_chromium, shot, wait_idle
+from tests.browser import click_until_url, login, require_chromium, shot, wait_idle
 
 # The small city's server and Chromium, as the other browser tests start them.
 server = shared.server
@@ -175,10 +175,12 @@ def test_the_count_view_downloads_counts_and_real_shares(open_map):
 def test_after_a_click_into_a_kelurahan_the_buttons_lead_back_to_the_city(open_map):
     page = open_map("pimpinan", viewport={"width": 1280, "height": 720})
     # A click on the name of Sungaijawi Dalam reaches the area under it.
-    [name] = [n for n in page.evaluate(LAYOUT)["names"] if n["id"] == "61.71.03.1002"]
-    xy = ((name["box"][0] + name["box"][2]) / 2, (name["box"][1] + name["box"][3]) / 2)
-    page.mouse.click(*xy)
-    page.wait_for_url(re.compile(r"wilayah=61\.71\.03\.1002(&|$)"), timeout=WAIT_MS)
+
+    def name_of_sungaijawi_dalam():
+        [name] = [n for n in page.evaluate(LAYOUT)["names"] if n["id"] == "61.71.03.1002"]
+        return ((name["box"][0] + name["box"][2]) / 2, (name["box"][1] + name["box"][3]) / 2)
+
+    click_until_url(page, name_of_sungaijawi_dalam, re.compile(r"wilayah=61\.71\.03\.1002(&|$)"))
     page.get_by_role("button", name="Kembali ke Kecamatan Pontianak Barat").click()
     page.wait_for_url(re.compile(r"wilayah=61\.71\.03(&|$)"), timeout=WAIT_MS)
     page.wait_for_function(MAP_READY, timeout=WAIT_MS)
