@@ -173,8 +173,12 @@ def test_what_an_outsider_holding_a_download_url_gets(server, browser):
     wait_idle(page)
     assert page.get_by_role("button", name="Unduh Excel").count() == 0  # nothing prepared before the click
     page.get_by_text("Tampilkan nama dan alamat").click()
+    # Each click reruns the page: wait for what the rerun shows, then for the run to end, so the next
+    # click never lands on a button of the run being replaced (a deferred download would be lost).
+    page.get_by_role("button", name="Siapkan unduhan daftar (berisi nama)").wait_for()
     wait_idle(page)
     page.get_by_role("button", name="Siapkan unduhan daftar (berisi nama)").click()
+    page.get_by_role("button", name="Unduh Excel").wait_for()
     wait_idle(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Unduh Excel").click()

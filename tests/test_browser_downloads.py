@@ -101,9 +101,11 @@ def open_names(page, server) -> None:
     wait_idle(page)
     page.get_by_text("Tampilkan nama dan alamat").click()
     page.get_by_role("button", name="Siapkan unduhan daftar (berisi nama)").wait_for()
+    wait_idle(page)  # the next click must not land on a button of the run being replaced
     assert page.get_by_role("button", name="Unduh Excel").count() == 0, "offered before it was asked for"
     page.get_by_role("button", name="Siapkan unduhan daftar (berisi nama)").click()
     page.get_by_role("button", name="Unduh Excel").wait_for()
+    wait_idle(page)
 
 
 @pytest.mark.parametrize("label", ["Unduh Excel", "Unduh CSV"])
